@@ -1,0 +1,219 @@
+package dev.eventconsumers.cloudevents;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.eventconsumers.problem.Problem;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventDeserializationException;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.rw.CloudEventRWException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what arrived over HTTP as one CloudEvent or a batch of them. The SDK parses binary and structured mode;
+ * this class picks the mode, splits batches, recognises Pub/Sub push and Cloud Scheduler requests, and checks
+ * what the SDK lets through (empty required attributes, repeated {@code ce-*} headers, percent-encoding).
+ */
+final class EventRequestReader {
+    static final String BATCH_MEDIA_TYPE = "application/cloudevents-batch+json";
+    private static final String STRUCTURED_PREFIX = "application/cloudevents";
+    private static final List<String> REQUIRED = List.of("id", "source", "type", "specversion");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** What a request holds. */
+    sealed interface Incoming {
+    }
+
+    /** One event. */
+    record Single(CloudEvent event) implements Incoming {
+    }
+
+    /** A batch: each item is an event or the reason it is not one. */
+    record Batch(List<BatchItem> items) implements Incoming {
+    }
+
+    /**
+     * @param index   position in the batch
+     * @param event   the event, when the item is valid
+     * @param invalid why the item is not a valid event, otherwise
+     */
+    record BatchItem(int index, Optional<CloudEvent> event, Optional<InvalidEventException> invalid) {
+    }
+
+    private EventRequestReader() {
+    }
+
+    /**
+     * @param headers request headers: lower-case name to every value received
+     * @param body    request body (empty when none)
+     * @return the event(s)
+     * @throws InvalidEventException when the request is not an event of any accepted shape
+     */
+    static Incoming read(Map<String, List<String>> headers, byte[] body) {
+        String contentType = first(headers, "content-type").orElse("");
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (mediaType.equals(BATCH_MEDIA_TYPE)) {
+            return readBatch(body);
+        }
+        if (headers.containsKey("ce-specversion") || mediaType.startsWith(STRUCTURED_PREFIX)) {
+            return new Single(readWithSdk(headers, body, mediaType.startsWith(STRUCTURED_PREFIX)));
+        }
+        Optional<String> job = first(headers, PushRequests.SCHEDULER_JOB_HEADER);
+        if (job.isPresent() || first(headers, PushRequests.SCHEDULER_FLAG_HEADER).isPresent()) {
+            return new Single(PushRequests.fromSchedulerCall(job.orElse(""),
+                                                             first(headers, PushRequests.SCHEDULER_TIME_HEADER), body));
+        }
+        Optional<JsonNode> push = PushRequests.pubSubPushBody(body);
+        if (push.isPresent()) {
+            return new Single(PushRequests.fromPubSubPush(push.get(), body));
+        }
+        List<Problem.FieldError> missing = new ArrayList<>();
+        for (String attribute : REQUIRED) {
+            if (!headers.containsKey("ce-" + attribute)) {
+                missing.add(new Problem.FieldError("ce-" + attribute, "missing header"));
+            }
+        }
+        throw new InvalidEventException("not-a-cloudevent", "the request is not a CloudEvent: no ce-specversion header "
+                + "(binary mode), no application/cloudevents+json body (structured mode), and neither a Pub/Sub push "
+                + "nor a Cloud Scheduler call", missing);
+    }
+
+    private static CloudEvent readWithSdk(Map<String, List<String>> headers, byte[] body, boolean structured) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        List<String[]> decoded = new ArrayList<>();
+        headers.forEach((name, values) -> {
+            if (!name.startsWith("ce-")) {
+                values.forEach(v -> decoded.add(new String[] {name, v}));
+                return;
+            }
+            if (values.size() > 1) {
+                errors.add(new Problem.FieldError(name, "sent " + values.size() + " times; an attribute has one value"));
+                return;
+            }
+            try {
+                decoded.add(new String[] {name, PercentEncoding.decode(values.getFirst())});
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError(name, e.getMessage()));
+            }
+        });
+        if (!structured) {
+            for (String attribute : REQUIRED) {
+                if (!headers.containsKey("ce-" + attribute)) {
+                    errors.add(new Problem.FieldError("ce-" + attribute, "missing header"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException(structured ? "invalid-header" : "invalid-attribute",
+                                            "the CloudEvent's headers are invalid", errors);
+        }
+        CloudEvent event;
+        try {
+            MessageReader reader = HttpMessageFactory.createReader(
+                    put -> decoded.forEach(h -> put.accept(h[0], h[1])), body);
+            event = reader.toEvent();
+        } catch (CloudEventRWException | EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
+            throw sdkRejected(e, structured ? "body" : "headers");
+        }
+        return requireAttributes(event);
+    }
+
+    private static Batch readBatch(byte[] body) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new InvalidEventException("invalid-json", "the batch is not valid JSON", "body",
+                                            e instanceof JsonProcessingException j
+                                                    ? j.getOriginalMessage() : e.getMessage());
+        }
+        if (!(root instanceof ArrayNode array)) {
+            throw new InvalidEventException("invalid-batch", "a CloudEvents batch is a JSON array of events", "body",
+                                            root == null ? "empty" : "is a JSON " + root.getNodeType().name().toLowerCase());
+        }
+        if (array.isEmpty()) {
+            throw new InvalidEventException("invalid-batch", "the batch holds no events", "body", "empty array");
+        }
+        EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+        List<BatchItem> items = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            try {
+                JsonNode element = array.get(i);
+                if (!element.isObject()) {
+                    throw new InvalidEventException("invalid-batch", "a batch element is a JSON object", "/" + i,
+                                                    "is a JSON " + element.getNodeType().name().toLowerCase());
+                }
+                CloudEvent event;
+                try {
+                    event = format.deserialize(MAPPER.writeValueAsBytes(element));
+                } catch (CloudEventRWException | EventDeserializationException | IllegalStateException
+                         | IllegalArgumentException e) {
+                    throw sdkRejected(e, "/" + i);
+                }
+                items.add(new BatchItem(i, Optional.of(requireAttributes(event)), Optional.empty()));
+            } catch (InvalidEventException e) {
+                items.add(new BatchItem(i, Optional.empty(), Optional.of(e)));
+            } catch (IOException e) {
+                items.add(new BatchItem(i, Optional.empty(), Optional.of(new InvalidEventException(
+                        "invalid-json", "a batch element could not be read", "/" + i, e.getMessage()))));
+            }
+        }
+        return new Batch(items);
+    }
+
+    /** The SDK accepts empty {@code id}, {@code source} and {@code type}; the specification does not. */
+    private static CloudEvent requireAttributes(CloudEvent event) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (event.getId() == null || event.getId().isEmpty()) {
+            errors.add(new Problem.FieldError("id", "must be a non-empty string"));
+        }
+        if (event.getSource() == null || event.getSource().toString().isEmpty()) {
+            errors.add(new Problem.FieldError("source", "must be a non-empty URI-reference"));
+        }
+        if (event.getType() == null || event.getType().isEmpty()) {
+            errors.add(new Problem.FieldError("type", "must be a non-empty string"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException("invalid-attribute", "required CloudEvent attributes are empty", errors);
+        }
+        return event;
+    }
+
+    private static InvalidEventException sdkRejected(RuntimeException e, String where) {
+        if (e instanceof EventDeserializationException && e.getCause() instanceof JsonProcessingException json) {
+            // Jackson's own words ("Missing mandatory source attribute"), without its location noise.
+            return new InvalidEventException("invalid-structured-event", "the structured CloudEvent is invalid", where,
+                                             json.getOriginalMessage());
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof CloudEventRWException rw) {
+            return switch (rw.getKind()) {
+                case INVALID_SPEC_VERSION -> new InvalidEventException(
+                        "unsupported-specversion", "this service reads CloudEvents 1.0 (and 0.3)", "specversion", message);
+                case UNKNOWN_ENCODING -> new InvalidEventException(
+                        "unsupported-content-type", "the request's content type is no CloudEvents format this service "
+                        + "reads (binary mode, application/cloudevents+json, application/cloudevents-batch+json)",
+                        "content-type", message);
+                default -> new InvalidEventException("invalid-attribute", "the CloudEvent is invalid", where, message);
+            };
+        }
+        return new InvalidEventException("invalid-attribute", "the CloudEvent is invalid", where, message);
+    }
+
+    private static Optional<String> first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+}
