@@ -1,0 +1,68 @@
+package dev.eventconsumers.blobstore;
+
+import io.helidon.config.Config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands out a {@link BlobStore} per bucket name, all of one kind, chosen by config ({@code blob-store}):
+ * <pre>
+ * blob-store:
+ *   kind: filesystem      # or gcs
+ *   root: ./local/buckets # filesystem: one folder per bucket below it
+ *   emulator-host: ...    # gcs: a fake-gcs-server, also from STORAGE_EMULATOR_HOST
+ * </pre>
+ */
+public final class Buckets {
+    private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
+    private final java.util.function.Function<String, BlobStore> factory;
+
+    private Buckets(java.util.function.Function<String, BlobStore> factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * @param root folder that holds one folder per bucket
+     * @return folder-backed buckets
+     */
+    public static Buckets filesystem(Path root) {
+        return new Buckets(bucket -> new FilesystemBlobStore(root.resolve(BlobNames.requireValidBucket(bucket)), bucket));
+    }
+
+    /**
+     * @param storage Cloud Storage client
+     * @return Cloud Storage buckets
+     */
+    public static Buckets gcs(com.google.cloud.storage.Storage storage) {
+        return new Buckets(bucket -> new GcsBlobStore(storage, bucket));
+    }
+
+    /**
+     * @param config    the {@code blob-store} node
+     * @param projectId Google Cloud project, if known
+     * @return buckets of the configured kind
+     */
+    public static Buckets fromConfig(Config config, Optional<String> projectId) {
+        String kind = config.get("kind").asString().orElse("gcs");
+        return switch (kind) {
+            case "filesystem" -> filesystem(Path.of(config.get("root").asString().orElse("local/buckets")));
+            case "gcs" -> {
+                Optional<String> emulator = config.get("emulator-host").asString().asOptional()
+                        .or(() -> Optional.ofNullable(System.getenv("STORAGE_EMULATOR_HOST")));
+                yield gcs(GcsBlobStore.client(emulator, projectId));
+            }
+            default -> throw new IllegalArgumentException("blob-store.kind must be filesystem or gcs, not " + kind);
+        };
+    }
+
+    /**
+     * @param name bucket name
+     * @return its store
+     */
+    public BlobStore bucket(String name) {
+        return stores.computeIfAbsent(BlobNames.requireValidBucket(name), factory);
+    }
+}
