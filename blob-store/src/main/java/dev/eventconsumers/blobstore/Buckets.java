@@ -8,12 +8,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Hands out a {@link BlobStore} per bucket name, all of one kind, chosen by config ({@code blob-store}):
+ * Hands out a {@link BlobStore} per bucket name, all of one kind, chosen by config ({@code blobstore}; each key
+ * can be set from the environment, e.g. {@code BLOBSTORE_KIND}):
  * <pre>
- * blob-store:
- *   kind: filesystem      # or gcs
- *   root: ./local/buckets # filesystem: one folder per bucket below it
- *   emulator-host: ...    # gcs: a fake-gcs-server, also from STORAGE_EMULATOR_HOST
+ * blobstore:
+ *   kind: filesystem      # or gcs (the default)
+ *   root: local/buckets   # filesystem: one folder per bucket below it
+ *   emulator: host:port   # gcs: a fake-gcs-server; STORAGE_EMULATOR_HOST works too
  * </pre>
  */
 public final class Buckets {
@@ -41,7 +42,7 @@ public final class Buckets {
     }
 
     /**
-     * @param config    the {@code blob-store} node
+     * @param config    the {@code blobstore} node
      * @param projectId Google Cloud project, if known
      * @return buckets of the configured kind
      */
@@ -50,11 +51,11 @@ public final class Buckets {
         return switch (kind) {
             case "filesystem" -> filesystem(Path.of(config.get("root").asString().orElse("local/buckets")));
             case "gcs" -> {
-                Optional<String> emulator = config.get("emulator-host").asString().asOptional()
+                Optional<String> emulator = config.get("emulator").asString().asOptional()
                         .or(() -> Optional.ofNullable(System.getenv("STORAGE_EMULATOR_HOST")));
                 yield gcs(GcsBlobStore.client(emulator, projectId));
             }
-            default -> throw new IllegalArgumentException("blob-store.kind must be filesystem or gcs, not " + kind);
+            default -> throw new IllegalArgumentException("blobstore.kind must be filesystem or gcs, not " + kind);
         };
     }
 

@@ -16,7 +16,7 @@ import java.util.logging.StreamHandler;
 /**
  * Installs the service's log format on the root JUL logger: {@code json} (Cloud Logging, the default) or
  * {@code text} (a developer's terminal). Config: {@code log.format}, {@code log.level}, and the project for trace
- * names from {@code gcp.project-id} or the {@code GOOGLE_CLOUD_PROJECT} environment variable.
+ * names from {@code gcp.project} (env {@code GCP_PROJECT}) or the {@code GOOGLE_CLOUD_PROJECT} environment variable.
  */
 public final class ServiceLogging {
 
@@ -37,7 +37,7 @@ public final class ServiceLogging {
      * @return the Google Cloud project, if configured
      */
     public static Optional<String> projectId(Config config) {
-        return config.get("gcp.project-id").asString().asOptional()
+        return config.get("gcp.project").asString().asOptional()
                 .or(() -> Optional.ofNullable(System.getenv("GOOGLE_CLOUD_PROJECT")))
                 .filter(p -> !p.isBlank());
     }

@@ -1,0 +1,230 @@
+package dev.eventconsumers.thumbnailer;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Source bytes in, JPEG thumbnails out: the format is detected from the bytes, the dimensions are checked against the
+ * pixel limit before anything is decoded, the image is decoded once (with source subsampling when the thumbnails are
+ * much smaller), each size is derived from the previous, larger one, and EXIF orientation is applied last, on the
+ * small images.
+ */
+public final class ThumbnailPipeline {
+    static {
+        // The disk cache only slows in-memory decoding down.
+        ImageIO.setUseCache(false);
+    }
+
+    /** What became of one source image. */
+    public sealed interface Result {
+    }
+
+    /**
+     * @param format     detected format, e.g. {@code jpeg}
+     * @param source     upright source dimensions
+     * @param thumbnails per requested box, the encoded thumbnail
+     */
+    public record Rendered(String format, Size source, Map<Size, Thumbnail> thumbnails) implements Result {
+    }
+
+    /** No image reader recognises the bytes. */
+    public record Unsupported() implements Result {
+    }
+
+    /**
+     * @param format detected format
+     * @param source declared dimensions
+     * @param limit  the pixel limit they exceed
+     */
+    public record TooLarge(String format, Size source, long limit) implements Result {
+    }
+
+    /**
+     * @param format detected format
+     * @param reason what the decoder said
+     */
+    public record Corrupt(String format, String reason) implements Result {
+    }
+
+    /**
+     * @param jpeg encoded bytes
+     * @param size thumbnail dimensions
+     */
+    public record Thumbnail(byte[] jpeg, Size size) {
+    }
+
+    private final long maxPixels;
+    private final PixelBudget budget;
+    private final float quality;
+    private final Resampler.Filter filter;
+
+    /**
+     * @param maxPixels largest source (width times height) that is decoded at all
+     * @param budget    bound on pixels decoded at once across threads
+     * @param quality   JPEG quality, 0..1
+     */
+    public ThumbnailPipeline(long maxPixels, PixelBudget budget, float quality) {
+        this(maxPixels, budget, quality, Resampler.Filter.BICUBIC);
+    }
+
+    ThumbnailPipeline(long maxPixels, PixelBudget budget, float quality, Resampler.Filter filter) {
+        if (quality <= 0 || quality > 1) {
+            throw new IllegalArgumentException("JPEG quality must be in (0, 1], not " + quality);
+        }
+        this.maxPixels = maxPixels;
+        this.budget = budget;
+        this.quality = quality;
+        this.filter = filter;
+    }
+
+    /**
+     * @param source the source file's bytes
+     * @param boxes  thumbnail boxes
+     * @return the thumbnails, or why there are none
+     * @throws InterruptedException when interrupted while waiting for pixel budget
+     */
+    public Result render(byte[] source, List<Size> boxes) throws InterruptedException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return new Unsupported();
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            try {
+                reader.setInput(in, true, true);
+                return render(source, reader, format, boxes);
+            } catch (IOException | RuntimeException e) {
+                return new Corrupt(format, String.valueOf(e.getMessage()));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Result render(byte[] source, ImageReader reader, String format, List<Size> boxes)
+            throws IOException, InterruptedException {
+        Size stored = new Size(reader.getWidth(0), reader.getHeight(0));
+        if (stored.pixels() > maxPixels) {
+            return new TooLarge(format, stored, maxPixels);
+        }
+        int orientation = format.equals("jpeg") || format.equals("jpg") ? Orientation.ofJpeg(source) : 1;
+        boolean swap = Orientation.swapsAxes(orientation);
+        Size upright = swap ? stored.transposed() : stored;
+        List<Size> largestFirst = boxes.stream().sorted(Comparator.comparingLong(Size::pixels).reversed()).toList();
+        Size largestTarget = upright.fitInside(largestFirst.getFirst());
+        int step = subsampling(upright, largestTarget);
+        long decodedPixels = (long) ceilDiv(stored.width(), step) * ceilDiv(stored.height(), step);
+
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener listener = (r, warning) -> warnings.add(warning);
+        reader.addIIOReadWarningListener(listener);
+        // The decoded image and its RGB copy are held at once.
+        try (PixelBudget.Lease lease = budget.acquire(decodedPixels * 2)) {
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(step, step, 0, 0);
+            BufferedImage decoded = reader.read(0, param);
+            if (!warnings.isEmpty()) {
+                // The JPEG decoder only warns about a truncated file and fills the rest with grey.
+                return new Corrupt(format, String.join("; ", warnings));
+            }
+            int w = decoded.getWidth();
+            int h = decoded.getHeight();
+            int[] pixels = rgb(decoded);
+            decoded = null;
+
+            Map<Size, Thumbnail> thumbnails = new LinkedHashMap<>();
+            for (Size box : largestFirst) {
+                Size target = upright.fitInside(box);
+                Size storedTarget = swap ? target.transposed() : target;
+                pixels = Resampler.resize(pixels, w, h, storedTarget.width(), storedTarget.height(), filter);
+                w = storedTarget.width();
+                h = storedTarget.height();
+                int[] shown = Orientation.apply(pixels, w, h, orientation);
+                thumbnails.put(box, new Thumbnail(jpeg(shown, target, quality), target));
+            }
+            Map<Size, Thumbnail> inRequestOrder = new LinkedHashMap<>();
+            boxes.forEach(box -> inRequestOrder.put(box, thumbnails.get(box)));
+            return new Rendered(format, upright, inRequestOrder);
+        } finally {
+            reader.removeIIOReadWarningListener(listener);
+        }
+    }
+
+    /** Decode at 1/n of the size while that still leaves at least twice the largest thumbnail for the filter. */
+    static int subsampling(Size source, Size target) {
+        double ratio = Math.min((double) source.width() / target.width(), (double) source.height() / target.height());
+        return Math.max(1, (int) Math.floor(ratio / 2.0));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Packed RGB of any decoded image; transparency is flattened onto white, since JPEG has none. */
+    static int[] rgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB && image.getRaster().getDataBuffer() instanceof DataBufferInt ints
+                && ints.getNumBanks() == 1 && ints.getData().length == image.getWidth() * image.getHeight()) {
+            return ints.getData();
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+    }
+
+    /**
+     * @param pixels  packed RGB, row-major
+     * @param size    dimensions
+     * @param quality JPEG quality
+     * @return baseline JPEG bytes
+     */
+    static byte[] jpeg(int[] pixels, Size size, float quality) {
+        BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
+        image.getRaster().setDataElements(0, 0, size.width(), size.height(), pixels);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size.width() * size.height() / 4 + 1024);
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+}
