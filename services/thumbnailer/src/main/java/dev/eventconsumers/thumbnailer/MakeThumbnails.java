@@ -98,7 +98,10 @@ public final class MakeThumbnails {
         if (pending.isEmpty()) {
             return EventOutcome.done("duplicate: thumbnails of generation " + generation + " exist");
         }
-        Optional<byte[]> bytes = store.read(name, generation);
+        // Read exactly the event's generation where the store has generations, so a concurrent replace of the
+        // source cannot slip newer pixels under an older generation's metadata.
+        Optional<byte[]> bytes = source.get().generation().isPresent() ? store.read(name, generation)
+                : store.read(name);
         if (bytes.isEmpty()) {
             return EventOutcome.done("generation " + generation + " of " + name + " was replaced or deleted");
         }

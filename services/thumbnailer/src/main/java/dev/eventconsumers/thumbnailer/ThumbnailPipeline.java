@@ -75,6 +75,10 @@ public final class ThumbnailPipeline {
     public record Thumbnail(byte[] jpeg, Size size) {
     }
 
+    /** Decoder warnings that mean the pixels are damaged (others, such as a missing ICC profile, do not). */
+    private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
+            "(?i)premature end|corrupt|truncat|unexpected end|bogus|invalid");
+
     private final long maxPixels;
     private final PixelBudget budget;
     private final float quality;
@@ -148,9 +152,10 @@ public final class ThumbnailPipeline {
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(step, step, 0, 0);
             BufferedImage decoded = reader.read(0, param);
-            if (!warnings.isEmpty()) {
+            List<String> damage = warnings.stream().filter(w -> DAMAGE.matcher(w).find()).toList();
+            if (!damage.isEmpty()) {
                 // The JPEG decoder only warns about a truncated file and fills the rest with grey.
-                return new Corrupt(format, String.join("; ", warnings));
+                return new Corrupt(format, String.join("; ", damage));
             }
             int w = decoded.getWidth();
             int h = decoded.getHeight();

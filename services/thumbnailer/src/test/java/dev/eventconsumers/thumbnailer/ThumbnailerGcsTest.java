@@ -1,0 +1,76 @@
+package dev.eventconsumers.thumbnailer;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.eventconsumers.blobstore.BlobStore;
+import dev.eventconsumers.blobstore.Buckets;
+import dev.eventconsumers.blobstore.GcsBlobStore;
+import dev.eventconsumers.runtime.ServiceServer;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The thumbnailer on the Cloud Storage adapter, behind Google's LocalStorageHelper (the real Storage API, in memory). */
+@ServerTest
+class ThumbnailerGcsTest extends ThumbnailerContract {
+    static final Storage STORAGE = LocalStorageHelper.customOptions(false).getService();
+
+    ThumbnailerGcsTest(URI uri) {
+        super(uri);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        ServiceServer.routing(routing);
+        ThumbnailerRoutes.routing(routing, new MakeThumbnails(Buckets.gcs(STORAGE), ThumbnailSettings.defaults()));
+    }
+
+    @Override
+    BlobStore store() {
+        return new GcsBlobStore(STORAGE, BUCKET);
+    }
+
+    @Test
+    void storageDownIsRetriedLater() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Storage unreachable = StorageOptions.newBuilder().setHost("http://127.0.0.1:" + closedPort)
+                .setProjectId("test").setCredentials(NoCredentials.getInstance())
+                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build()).build().getService();
+        MakeThumbnails useCase = new MakeThumbnails(Buckets.gcs(unreachable), ThumbnailSettings.defaults());
+        WebServer server = ServiceServer.start(
+                Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
+                routing -> ThumbnailerRoutes.routing(routing, useCase));
+        try {
+            ThumbnailerContract client = new ThumbnailerContract(URI.create("http://127.0.0.1:" + server.port())) {
+                @Override
+                BlobStore store() {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            HttpResponse<String> response = client.deliver("uploads/photo.jpg", 1);
+            assertEquals(503, response.statusCode(), response.body());
+            assertTrue(response.headers().firstValue("Retry-After").isPresent());
+            assertTrue(response.body().contains("storage unavailable"), response.body());
+        } finally {
+            server.stop();
+        }
+    }
+}
