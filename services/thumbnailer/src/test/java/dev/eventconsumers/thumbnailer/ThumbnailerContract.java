@@ -2,11 +2,8 @@ package dev.eventconsumers.thumbnailer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.blobstore.BlobInfo;
 import dev.eventconsumers.blobstore.BlobStore;
-import dev.eventconsumers.blobstore.WriteCondition;
-import dev.eventconsumers.cloudevents.samples.Sample;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +12,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Events are the storage sample with the object's name and generation changed.
  */
 abstract class ThumbnailerContract {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient CLIENT = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = StorageEventClient.JSON;
     static final String BUCKET = "demo-uploads";
 
-    private final URI uri;
+    private final StorageEventClient events;
 
     ThumbnailerContract(URI uri) {
-        this.uri = uri;
+        this.events = new StorageEventClient(uri, this::store);
     }
 
     abstract BlobStore store();
@@ -50,23 +45,12 @@ abstract class ThumbnailerContract {
         store().list("").forEach(blob -> store().delete(blob.name()));
     }
 
-    private final java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong(1000);
-
-    /** @return the object's generation: the store's own, or an increasing number where it has none */
     long upload(String name, byte[] bytes) {
-        store().write(name, bytes, "application/octet-stream", Map.of(), WriteCondition.always());
-        long synthetic = counter.addAndGet(1000);
-        return store().stat(name).orElseThrow().generation().orElse(synthetic);
+        return events.upload(name, bytes);
     }
 
     HttpResponse<String> deliver(String name, long generation) throws Exception {
-        Sample sample = Sample.load("storage-finalized");
-        ObjectNode data = (ObjectNode) JSON.readTree(sample.body());
-        data.put("name", name).put("generation", Long.toString(generation));
-        Sample event = sample.withHeader("ce-id", "event-" + generation + "-" + name.hashCode())
-                .withHeader("ce-subject", "objects/" + name.replace("%", "%25").replace("\u0000", "%00"))
-                .withBody(JSON.writeValueAsBytes(data));
-        return CLIENT.send(event.request(uri), HttpResponse.BodyHandlers.ofString());
+        return events.deliver(name, generation);
     }
 
     HttpResponse<String> uploadAndDeliver(String name, String file) throws Exception {

@@ -59,12 +59,8 @@ class ThumbnailerGcsTest extends ThumbnailerContract {
                 Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
                 routing -> ThumbnailerRoutes.routing(routing, useCase));
         try {
-            ThumbnailerContract client = new ThumbnailerContract(URI.create("http://127.0.0.1:" + server.port())) {
-                @Override
-                BlobStore store() {
-                    throw new UnsupportedOperationException();
-                }
-            };
+            StorageEventClient client = new StorageEventClient(URI.create("http://127.0.0.1:" + server.port()),
+                                                               () -> new GcsBlobStore(unreachable, BUCKET));
             HttpResponse<String> response = client.deliver("uploads/photo.jpg", 1);
             assertEquals(503, response.statusCode(), response.body());
             assertTrue(response.headers().firstValue("Retry-After").isPresent());
