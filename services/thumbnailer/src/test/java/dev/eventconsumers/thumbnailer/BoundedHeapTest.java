@@ -9,7 +9,6 @@ import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -67,17 +66,7 @@ class BoundedHeapTest {
                 generations.add(events.upload("uploads/big-" + i + ".jpg", photo));
             }
             System.gc();
-            java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
-            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            HeapSampler heap = new HeapSampler(5);
             List<Callable<HttpResponse<String>>> uploads = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 int n = i;
@@ -88,9 +77,9 @@ class BoundedHeapTest {
             }
             int sizes = settings.isEmpty() ? 3 : 1;
             assertEquals(16 * sizes, store.list("thumbnails/").size());
-            sampler.interrupt();
+            heap.close();
             System.out.printf("%s: peak heap used while 16 uploads ran: %d MiB of %d MiB%n", settings,
-                              peak.get() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                              heap.peakMiB(), Runtime.getRuntime().maxMemory() >> 20);
         } finally {
             pool.shutdownNow();
             server.stop();

@@ -5,7 +5,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Milliseconds per source image for all three thumbnail sizes: this service's pipeline (decode once, subsampled,
@@ -76,31 +74,21 @@ public final class ThumbnailBenchmark {
     /** @return cold ms, warm median ms, warm mean ms, peak heap MiB */
     static double[] measure(Path file, byte[] bytes, int iterations, boolean naive) throws Exception {
         double cold = cold(file, naive);
-        AtomicLong peak = new AtomicLong();
-        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        HeapSampler heap = new HeapSampler(2);
         for (int i = 0; i < iterations; i++) {
             render(bytes, naive);
         }
         System.gc();
-        peak.set(0);
+        heap.reset();
         double[] times = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             long start = System.nanoTime();
             render(bytes, naive);
             times[i] = (System.nanoTime() - start) / 1e6;
         }
-        sampler.interrupt();
+        heap.close();
         Arrays.sort(times);
-        return new double[] {cold, times[iterations / 2], Arrays.stream(times).average().orElse(0), peak.get() >> 20};
+        return new double[] {cold, times[iterations / 2], Arrays.stream(times).average().orElse(0), heap.peakMiB()};
     }
 
     static void render(byte[] bytes, boolean naive) throws Exception {
