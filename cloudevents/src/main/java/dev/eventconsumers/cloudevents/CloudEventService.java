@@ -50,10 +50,12 @@ public final class CloudEventService implements HttpService {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Map<String, Registration<?>> registrations;
+    private final Registration<?> otherwise;
     private final String path;
 
     private CloudEventService(Builder builder) {
         this.registrations = Map.copyOf(builder.registrations);
+        this.otherwise = builder.otherwise;
         this.path = builder.path;
     }
 
@@ -62,9 +64,19 @@ public final class CloudEventService implements HttpService {
         return new Builder();
     }
 
-    /** @return the event types this service accepts, for manifests and tests to check against */
+    /** @return the event types this service registered handlers for, for manifests and tests to check against */
     public Set<String> acceptedTypes() {
         return registrations.keySet();
+    }
+
+    /** @return whether a handler takes every type not registered by name (a dead-letter sink) */
+    public boolean acceptsAnyType() {
+        return otherwise != null;
+    }
+
+    /** @return a decoder that keeps the data as it came, possibly empty */
+    public static PayloadDecoder<byte[]> rawData() {
+        return event -> event.getData() == null ? new byte[0] : event.getData().toBytes();
     }
 
     @Override
@@ -124,7 +136,7 @@ public final class CloudEventService implements HttpService {
     }
 
     private Answer dispatchLogged(CloudEvent event) {
-        Registration<?> registration = registrations.get(event.getType());
+        Registration<?> registration = registrations.getOrDefault(event.getType(), otherwise);
         if (registration == null) {
             Problem problem = Problem.of("unsupported-type", "Unsupported event type", 400,
                                          "this service does not accept events of type " + event.getType())
@@ -256,6 +268,7 @@ public final class CloudEventService implements HttpService {
     /** Registers handlers by event type. */
     public static final class Builder {
         private final Map<String, Registration<?>> registrations = new LinkedHashMap<>();
+        private Registration<?> otherwise;
         private String path = "/";
 
         private Builder() {
@@ -289,6 +302,19 @@ public final class CloudEventService implements HttpService {
         }
 
         /**
+         * Handles every event whose type has no handler of its own, instead of rejecting it.
+         *
+         * @param decoder payload decoder, e.g. {@link CloudEventService#rawData()}
+         * @param handler the business code
+         * @param <T>     payload type
+         * @return this builder
+         */
+        public <T> Builder otherwise(PayloadDecoder<T> decoder, EventHandler<T> handler) {
+            this.otherwise = new Registration<>(decoder, handler);
+            return this;
+        }
+
+        /**
          * @param path where events are posted (default {@code /}, where Eventarc and Knative deliver)
          * @return this builder
          */
@@ -299,7 +325,7 @@ public final class CloudEventService implements HttpService {
 
         /** @return the service */
         public CloudEventService build() {
-            if (registrations.isEmpty()) {
+            if (registrations.isEmpty() && otherwise == null) {
                 throw new IllegalStateException("register at least one event type");
             }
             return new CloudEventService(this);

@@ -1,0 +1,70 @@
+package dev.eventconsumers.deadletters;
+
+import dev.eventconsumers.blobstore.BlobStore;
+import dev.eventconsumers.blobstore.BlobStoreUnavailableException;
+import dev.eventconsumers.blobstore.ConditionFailedException;
+import dev.eventconsumers.blobstore.WriteCondition;
+import dev.eventconsumers.cloudevents.EventOutcome;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * The use case: keep an event that exhausted its retries, with all its attributes (Knative's {@code knativeerror*}
+ * extensions included) and its data byte for byte ({@code data_base64}), as a structured CloudEvent under
+ * {@code dead-letters/{type}/{yyyy-MM-dd}/{id}}. The same event delivered twice is kept once.
+ */
+public final class KeepDeadLetter {
+    static final String PREFIX = "dead-letters/";
+    /** Structured JSON with the data in {@code data_base64}, so it is kept byte for byte, JSON or not. */
+    static final JsonFormat FORMAT = new JsonFormat().withForceJsonDataToBase64();
+    private final BlobStore bucket;
+    private final Clock clock;
+
+    /**
+     * @param bucket where dead letters are kept
+     * @param clock  dates events that carry no time
+     */
+    public KeepDeadLetter(BlobStore bucket, Clock clock) {
+        this.bucket = bucket;
+        this.clock = clock;
+    }
+
+    /**
+     * @param event any event
+     * @return done once it is kept, retry when the bucket is unavailable
+     */
+    public EventOutcome keep(CloudEvent event) {
+        String name = objectName(event);
+        byte[] json = FORMAT.serialize(event);
+        try {
+            bucket.write(name, json, JsonFormat.CONTENT_TYPE, Map.of("ce-type", event.getType(),
+                                                                      "ce-source", event.getSource().toString()),
+                         WriteCondition.ifAbsent());
+            return EventOutcome.done("kept as " + name);
+        } catch (ConditionFailedException duplicate) {
+            return EventOutcome.done("already kept as " + name);
+        } catch (BlobStoreUnavailableException e) {
+            return EventOutcome.retry("dead-letter bucket unavailable: " + e.getMessage());
+        }
+    }
+
+    /** @return {@code dead-letters/{type}/{date}/{id}}, each part percent-encoded so that no event names a path */
+    String objectName(CloudEvent event) {
+        LocalDate date = event.getTime() != null ? event.getTime().withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()
+                : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        return PREFIX + segment(event.getType()) + "/" + date + "/" + segment(event.getId());
+    }
+
+    private static String segment(String value) {
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." survive URL encoding; as path segments they would be refused.
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
+    }
+}
