@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -307,9 +306,5 @@ class CloudEventServiceTest {
         assertEquals(response.statusCode(), problem.path("status").asInt());
         assertFalse(problem.path("detail").asText().isEmpty());
         return problem;
-    }
-
-    static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }
