@@ -110,6 +110,16 @@ class CloudEventServiceTest {
     }
 
     @Test
+    void firestoreChangeOfAnotherCollectionDecodesToo() throws Exception {
+        Sample sample = Sample.load("firestore-written-other");
+        assertEquals(204, send(sample).statusCode());
+        TypedEvent<DocumentEventData> event = received(sample.header("ce-id"), DocumentEventData.class);
+        assertEquals("projects/demo-project/databases/(default)/documents/carts/CART-1",
+                     event.data().getValue().getName());
+        assertEquals("carts/CART-1", event.extension("document").orElseThrow());
+    }
+
+    @Test
     void firestoreWithAuthContextTypeIsAccepted() throws Exception {
         Sample sample = Sample.load("firestore-written")
                 .withHeader("ce-id", "with-auth")

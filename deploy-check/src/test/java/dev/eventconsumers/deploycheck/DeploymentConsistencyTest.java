@@ -6,6 +6,9 @@ import dev.eventconsumers.cloudevents.EventTypes;
 import dev.eventconsumers.deadletters.DeadLetterRoutes;
 import dev.eventconsumers.deadletters.KeepDeadLetter;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.searchindexer.IndexOrderChange;
+import dev.eventconsumers.searchindexer.OpenSearchIndex;
+import dev.eventconsumers.searchindexer.SearchIndexerRoutes;
 import dev.eventconsumers.thumbnailer.MakeThumbnails;
 import dev.eventconsumers.thumbnailer.ThumbnailSettings;
 import dev.eventconsumers.thumbnailer.ThumbnailerRoutes;
@@ -61,7 +64,9 @@ class DeploymentConsistencyTest {
             "thumbnailer", dir -> ThumbnailerRoutes.events(
                     new MakeThumbnails(Buckets.filesystem(dir), ThumbnailSettings.defaults())),
             "dead-letters", dir -> DeadLetterRoutes.events(
-                    new KeepDeadLetter(Buckets.filesystem(dir).bucket("dead-letters"), Clock.systemUTC())));
+                    new KeepDeadLetter(Buckets.filesystem(dir).bucket("dead-letters"), Clock.systemUTC())),
+            "search-indexer", dir -> SearchIndexerRoutes.events(new IndexOrderChange(
+                    new OpenSearchIndex(OpenSearchIndex.client("http://127.0.0.1:9"), "orders"))));
 
     @TempDir
     static Path buckets;
