@@ -41,8 +41,7 @@ final class OrderEvents {
                     .putFields("totalCents", Value.newBuilder().setIntegerValue(cents).build())
                     .putFields("items", Value.newBuilder().setArrayValue(ArrayValue.newBuilder()
                             .addAllValues(items.stream().map(OrderEvents::string).toList())).build())
-                    .putFields("createdAt", Value.newBuilder().setTimestampValue(timestamp(Instant.parse(
-                            "2026-11-27T09:00:00Z").plusSeconds(Math.abs(id.hashCode() % 86_400)))).build())
+                    .putFields("createdAt", Value.newBuilder().setTimestampValue(timestamp(updated)).build())
                     .putFields("updatedAt", Value.newBuilder().setTimestampValue(timestamp(updated)).build())
                     .setCreateTime(timestamp(Instant.parse("2026-11-27T09:00:00Z")))
                     .setUpdateTime(timestamp(updated))
