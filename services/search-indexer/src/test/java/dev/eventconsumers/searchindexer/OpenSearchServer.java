@@ -35,8 +35,11 @@ final class OpenSearchServer {
     private Process process;
 
     private OpenSearchServer() throws IOException {
-        this.home = Path.of(System.getProperty("opensearch.home", "target/opensearch/opensearch-2.19.3"))
-                .toAbsolutePath();
+        String configured = System.getProperty("opensearch.home");
+        Path inModule = Path.of("target/opensearch/opensearch-2.19.3");
+        this.home = (configured != null ? Path.of(configured)
+                : Files.exists(inModule) ? inModule
+                : Path.of("services/search-indexer").resolve(inModule)).toAbsolutePath();
         if (!Files.isExecutable(home.resolve("bin/opensearch"))) {
             throw new IllegalStateException("no OpenSearch at " + home + " (mvn generate-test-resources unpacks it)");
         }
