@@ -11,6 +11,7 @@ import com.google.events.cloud.storage.v1.StorageObjectData;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.eventconsumers.problem.Problem;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 
@@ -43,7 +44,7 @@ public final class GooglePayloads {
             StorageObjectData.Builder builder = StorageObjectData.newBuilder();
             mergeJson(event, dataText(event), builder);
             StorageObjectData data = builder.build();
-            List<dev.eventconsumers.problem.Problem.FieldError> missing = new ArrayList<>();
+            List<Problem.FieldError> missing = new ArrayList<>();
             if (data.getBucket().isEmpty()) {
                 missing.add(field("/bucket", "required"));
             }
@@ -225,7 +226,7 @@ public final class GooglePayloads {
         }
     }
 
-    private static dev.eventconsumers.problem.Problem.FieldError field(String name, String reason) {
-        return new dev.eventconsumers.problem.Problem.FieldError(name, reason);
+    private static Problem.FieldError field(String name, String reason) {
+        return new Problem.FieldError(name, reason);
     }
 }

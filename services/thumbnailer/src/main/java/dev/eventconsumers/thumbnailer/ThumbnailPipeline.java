@@ -130,6 +130,7 @@ public final class ThumbnailPipeline {
         }
     }
 
+    @SuppressWarnings("try") // the lease is held for its scope, never read
     private Result render(byte[] source, ImageReader reader, String format, List<Size> boxes)
             throws IOException, InterruptedException {
         Size stored = new Size(reader.getWidth(0), reader.getHeight(0));
