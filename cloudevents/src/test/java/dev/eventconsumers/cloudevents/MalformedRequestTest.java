@@ -2,7 +2,6 @@ package dev.eventconsumers.cloudevents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventconsumers.cloudevents.samples.Sample;
-import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
