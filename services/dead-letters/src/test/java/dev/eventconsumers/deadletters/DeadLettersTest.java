@@ -4,6 +4,7 @@ import dev.eventconsumers.blobstore.BlobInfo;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.blobstore.GcsBlobStore;
+import dev.eventconsumers.blobstore.UnreachableStorage;
 import dev.eventconsumers.cloudevents.samples.Sample;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.cloudevents.CloudEvent;
@@ -22,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -138,15 +138,7 @@ class DeadLettersTest {
 
     @Test
     void unavailableBucketIsRetried() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BlobStore unreachable = new GcsBlobStore(com.google.cloud.storage.StorageOptions.newBuilder()
-                .setHost("http://127.0.0.1:" + closedPort).setProjectId("test")
-                .setCredentials(com.google.cloud.NoCredentials.getInstance())
-                .setRetrySettings(com.google.api.gax.retrying.RetrySettings.newBuilder().setMaxAttempts(1).build())
-                .build().getService(), "dead-letters");
+        BlobStore unreachable = new GcsBlobStore(UnreachableStorage.client(), "dead-letters");
         WebServer server = ServiceServer.start(
                 Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
                 routing -> DeadLetterRoutes.routing(routing, new KeepDeadLetter(unreachable, CLOCK)));

@@ -1,13 +1,11 @@
 package dev.eventconsumers.thumbnailer;
 
-import com.google.api.gax.retrying.RetrySettings;
-import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.blobstore.GcsBlobStore;
+import dev.eventconsumers.blobstore.UnreachableStorage;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -17,7 +15,6 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -47,13 +44,7 @@ class ThumbnailerGcsTest extends ThumbnailerContract {
 
     @Test
     void storageDownIsRetriedLater() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        Storage unreachable = StorageOptions.newBuilder().setHost("http://127.0.0.1:" + closedPort)
-                .setProjectId("test").setCredentials(NoCredentials.getInstance())
-                .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build()).build().getService();
+        Storage unreachable = UnreachableStorage.client();
         MakeThumbnails useCase = new MakeThumbnails(Buckets.gcs(unreachable), ThumbnailSettings.defaults());
         WebServer server = ServiceServer.start(
                 Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
