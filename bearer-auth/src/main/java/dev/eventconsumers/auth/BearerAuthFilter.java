@@ -1,0 +1,68 @@
+package dev.eventconsumers.auth;
+
+import dev.eventconsumers.problem.Problem;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Requires a verified bearer token on the paths below the given prefixes and puts the {@link Caller} into the
+ * request's context; everything else (health, metrics, events) passes. A missing or rejected token is a 401
+ * problem with {@code WWW-Authenticate: Bearer}.
+ */
+public final class BearerAuthFilter implements Filter {
+    private final TokenVerifier verifier;
+    private final List<String> prefixes;
+
+    /**
+     * @param verifier checks the tokens
+     * @param prefixes path prefixes that need a token, e.g. {@code /orders}
+     */
+    public BearerAuthFilter(TokenVerifier verifier, List<String> prefixes) {
+        this.verifier = verifier;
+        this.prefixes = List.copyOf(prefixes);
+    }
+
+    /**
+     * @param request a request that passed this filter
+     * @return its caller, if the path needed one
+     */
+    public static Optional<Caller> caller(io.helidon.webserver.http.ServerRequest request) {
+        return request.context().get(Caller.class, Caller.class);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (prefixes.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/"))
+                || "OPTIONS".equals(req.prologue().method().text())) {
+            chain.proceed();
+            return;
+        }
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            unauthorized(res, "the request has no Authorization: Bearer token", null);
+            return;
+        }
+        try {
+            Caller caller = verifier.verify(header.get().substring(7).trim());
+            req.context().register(Caller.class, caller);
+            chain.proceed();
+        } catch (TokenRejectedException e) {
+            unauthorized(res, "the bearer token was rejected: " + e.getMessage(), "invalid_token");
+        }
+    }
+
+    private static void unauthorized(RoutingResponse res, String detail, String error) {
+        Problem problem = Problem.of("unauthorized", "Unauthorized", 401, detail);
+        res.status(401);
+        res.header(HeaderNames.WWW_AUTHENTICATE, error == null ? "Bearer" : "Bearer error=\"" + error + "\"");
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(problem.toJson());
+    }
+}
