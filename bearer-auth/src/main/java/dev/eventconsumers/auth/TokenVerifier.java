@@ -16,7 +16,6 @@ import java.net.URL;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -94,8 +93,4 @@ public final class TokenVerifier {
                           admin, claims.getClaims());
     }
 
-    /** @return the algorithms accepted by default, by name */
-    public static List<String> defaultAlgorithmNames() {
-        return DEFAULT_ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList();
-    }
 }

@@ -61,10 +61,6 @@ public final class FilesystemBlobStore implements BlobStore {
         return bucket;
     }
 
-    /** @return the bucket's folder */
-    public Path root() {
-        return root;
-    }
 
     @Override
     public Optional<BlobInfo> stat(String name) {

@@ -23,7 +23,6 @@ import java.util.OptionalLong;
  * "does not exist"), so concurrent writers cannot overwrite each other unseen.
  */
 public final class GcsBlobStore implements BlobStore {
-    private static final String UNVERSIONED = "unversioned";
     private final Storage storage;
     private final String bucket;
 
@@ -106,11 +105,6 @@ public final class GcsBlobStore implements BlobStore {
                 // The writer, not create(): the only conditional create that Google's local test helper honours.
                 options = new Storage.BlobWriteOption[] {Storage.BlobWriteOption.doesNotExist()};
             }
-            case WriteCondition.IfVersion version when version.version().equals(UNVERSIONED) -> {
-                // Only Google's local test helper has objects without generations; there is nothing to match.
-                id = BlobId.of(bucket, name);
-                options = new Storage.BlobWriteOption[0];
-            }
             case WriteCondition.IfVersion version -> {
                 id = BlobId.of(bucket, name, Long.parseLong(version.version()));
                 options = new Storage.BlobWriteOption[] {Storage.BlobWriteOption.generationMatch()};
@@ -173,7 +167,7 @@ public final class GcsBlobStore implements BlobStore {
         return new BlobInfo(blob.getName(), blob.getSize() == null ? 0 : blob.getSize(),
                             blob.getContentType() == null ? "application/octet-stream" : blob.getContentType(),
                             generation == null ? OptionalLong.empty() : OptionalLong.of(generation),
-                            generation == null ? UNVERSIONED : generation.toString(),
+                            generation == null ? "0" : generation.toString(),
                             blob.getMetadata() == null ? Map.of() : blob.getMetadata());
     }
 

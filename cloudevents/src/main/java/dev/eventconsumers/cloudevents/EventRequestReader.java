@@ -17,7 +17,6 @@ import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,8 +61,7 @@ final class EventRequestReader {
      * @throws InvalidEventException when the request is not an event of any accepted shape
      */
     static Incoming read(Map<String, List<String>> headers, byte[] body) {
-        String contentType = first(headers, "content-type").orElse("");
-        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String mediaType = GooglePayloads.mediaType(first(headers, "content-type").orElse(null)).orElse("");
         if (mediaType.equals(BATCH_MEDIA_TYPE)) {
             return readBatch(body);
         }

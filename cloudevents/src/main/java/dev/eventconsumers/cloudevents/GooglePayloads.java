@@ -175,7 +175,14 @@ public final class GooglePayloads {
      * @return its {@code datacontenttype} without parameters, lower case
      */
     static Optional<String> mediaType(CloudEvent event) {
-        String contentType = event.getDataContentType();
+        return mediaType(event.getDataContentType());
+    }
+
+    /**
+     * @param contentType a content type header or attribute, possibly null
+     * @return its media type without parameters, lower case
+     */
+    static Optional<String> mediaType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return Optional.empty();
         }

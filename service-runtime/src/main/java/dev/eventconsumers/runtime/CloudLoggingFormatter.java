@@ -41,7 +41,7 @@ public final class CloudLoggingFormatter extends Formatter {
             json.writeStringField("logger", record.getLoggerName());
             Optional<String> traceId = HelidonMdc.get(LogFields.TRACE_ID);
             if (traceId.isPresent() && projectId != null) {
-                json.writeStringField("logging.googleapis.com/trace", "projects/" + projectId + "/traces/" + traceId.get());
+                json.writeStringField("logging.googleapis.com/trace", TraceContext.resourceName(projectId, traceId.get()));
             }
             Optional<String> spanId = HelidonMdc.get(LogFields.SPAN_ID);
             if (spanId.isPresent()) {

@@ -78,6 +78,15 @@ public record TraceContext(String traceId, String spanId, boolean sampled) {
      * @return the value Cloud Logging expects in {@code logging.googleapis.com/trace}
      */
     public String resourceName(String projectId) {
+        return resourceName(projectId, traceId);
+    }
+
+    /**
+     * @param projectId Google Cloud project id
+     * @param traceId   32 hex digits
+     * @return {@code projects/{projectId}/traces/{traceId}}
+     */
+    public static String resourceName(String projectId, String traceId) {
         return "projects/" + projectId + "/traces/" + traceId;
     }
 }

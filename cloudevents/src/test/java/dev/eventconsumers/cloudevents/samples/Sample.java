@@ -21,11 +21,6 @@ import java.util.function.UnaryOperator;
  */
 public record Sample(String name, List<Map.Entry<String, String>> headers, byte[] body) {
 
-    /** Every sample in the folder, by name. */
-    public static final List<String> ALL = List.of(
-            "storage-finalized", "storage-finalized-structured", "firestore-written", "firestore-written-json",
-            "firestore-written-other",
-            "pubsub-published", "pubsub-push", "scheduler-executed", "scheduler-http", "ping", "batch");
 
     /**
      * @param name sample name, e.g. {@code storage-finalized}

@@ -51,8 +51,4 @@ public final class PixelBudget {
         return new Lease(units);
     }
 
-    /** @return pixels free right now (for metrics and tests) */
-    public long available() {
-        return permits.availablePermits() * UNIT;
-    }
 }
