@@ -1,6 +1,7 @@
 package dev.eventconsumers.orders;
 
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.NoCredentials;
@@ -14,10 +15,12 @@ import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.WriteBatch;
 import com.google.cloud.firestore.WriteResult;
 import io.grpc.ManagedChannelBuilder;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +39,11 @@ import java.util.concurrent.Future;
  */
 public final class FirestoreOrderStore implements OrderStore {
     static final String COLLECTION = "orders";
+    /** Idempotency keys, by a hash of customer and key; a TTL policy on {@code expireAt} may delete them. */
+    static final String IDEMPOTENCY = "idempotencyKeys";
+    static final Duration KEEP_IDEMPOTENCY_KEYS = Duration.ofHours(24);
+    /** How long a call may retry unless configured: well inside Cloud Run's request timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private final Firestore firestore;
 
     /**
@@ -48,11 +56,30 @@ public final class FirestoreOrderStore implements OrderStore {
     /**
      * @param projectId    project
      * @param emulatorHost {@code host:port} of the Firestore emulator, if one is used
+     * @return a client whose calls give up after {@link #DEFAULT_TIMEOUT}
+     */
+    public static Firestore client(String projectId, Optional<String> emulatorHost) {
+        return client(projectId, emulatorHost, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param projectId    project
+     * @param emulatorHost {@code host:port} of the Firestore emulator, if one is used
+     * @param timeout      how long one call may retry before it fails (and the service answers 503)
      * @return a client ({@code FirestoreOptions.getDefaultInstance().toBuilder()} fails without credentials, so the
      *         options are built from scratch)
      */
-    public static Firestore client(String projectId, Optional<String> emulatorHost) {
-        FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId);
+    public static Firestore client(String projectId, Optional<String> emulatorHost, Duration timeout) {
+        FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId)
+                .setRetrySettings(RetrySettings.newBuilder()
+                                          .setInitialRetryDelayDuration(Duration.ofMillis(100))
+                                          .setRetryDelayMultiplier(2)
+                                          .setMaxRetryDelayDuration(Duration.ofSeconds(2))
+                                          .setInitialRpcTimeoutDuration(timeout)
+                                          .setRpcTimeoutMultiplier(1)
+                                          .setMaxRpcTimeoutDuration(timeout)
+                                          .setTotalTimeoutDuration(timeout)
+                                          .build());
         // A plaintext channel to the emulator, without credentials (setEmulatorHost alone did not reach it here).
         emulatorHost.filter(h -> !h.isBlank()).ifPresent(host -> options
                 .setHost(host)
@@ -70,14 +97,58 @@ public final class FirestoreOrderStore implements OrderStore {
 
     @Override
     public Versioned create(Order order) {
+        return create(order, List.of(), Optional.empty()).order();
+    }
+
+    /**
+     * One batch: the idempotency record (if any), the order and its outbox messages are all committed or none is.
+     * A batch that fails because the key exists already is answered from what that key made.
+     */
+    @Override
+    public Created create(Order order, List<OutboxMessage> outbox, Optional<IdempotencyKey> key) {
+        WriteBatch batch = firestore.batch();
+        Optional<DocumentReference> keyDocument = key.map(k -> firestore.collection(IDEMPOTENCY).document(k.documentId()));
+        keyDocument.ifPresent(document -> batch.create(document, Map.of(
+                "orderId", order.orderId(),
+                "requestHash", key.get().requestHash(),
+                "createdAt", timestamp(order.createdAt()),
+                "expireAt", timestamp(order.createdAt().plus(KEEP_IDEMPOTENCY_KEYS)))));
+        DocumentReference orderDocument = orders().document(order.orderId());
+        batch.create(orderDocument, fields(order));
+        outbox.forEach(message -> FirestoreOutbox.queue(batch, firestore, message));
         try {
-            WriteResult result = await(orders().document(order.orderId()).create(fields(order)));
-            return new Versioned(order, micros(result.getUpdateTime()));
+            List<WriteResult> results = await(batch.commit());
+            return new Created(new Versioned(order, micros(results.get(keyDocument.isPresent() ? 1 : 0).getUpdateTime())),
+                               false);
         } catch (ApiException e) {
-            if (e.getStatusCode().getCode() == StatusCode.Code.ALREADY_EXISTS) {
-                throw new AlreadyExistsException(order.orderId());
+            if (e.getStatusCode().getCode() != StatusCode.Code.ALREADY_EXISTS) {
+                throw translate(e, "create " + order.orderId());
             }
-            throw translate(e, "create " + order.orderId());
+        }
+        if (keyDocument.isPresent()) {
+            Optional<Created> replay = replay(keyDocument.get(), key.get());
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
+        throw new AlreadyExistsException(order.orderId());
+    }
+
+    private Optional<Created> replay(DocumentReference keyDocument, IdempotencyKey key) {
+        try {
+            DocumentSnapshot seen = await(keyDocument.get());
+            if (!seen.exists()) {
+                return Optional.empty();
+            }
+            if (!key.requestHash().equals(seen.getString("requestHash"))) {
+                throw new IdempotencyConflictException("the Idempotency-Key was used before with a different request");
+            }
+            String orderId = seen.getString("orderId");
+            Versioned order = get(orderId).orElseThrow(() -> new IdempotencyConflictException(
+                    "the Idempotency-Key made order " + orderId + ", which has been deleted since"));
+            return Optional.of(new Created(order, true));
+        } catch (ApiException e) {
+            throw translate(e, "read idempotency key");
         }
     }
 
@@ -214,7 +285,7 @@ public final class FirestoreOrderStore implements OrderStore {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
-    private static <T> T await(Future<T> future) {
+    static <T> T await(Future<T> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -228,7 +299,7 @@ public final class FirestoreOrderStore implements OrderStore {
         }
     }
 
-    private static RuntimeException translate(ApiException e, String what) {
+    static RuntimeException translate(ApiException e, String what) {
         return switch (e.getStatusCode().getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNKNOWN ->
                     new StoreUnavailableException(what + " failed: " + e.getMessage(), e);

@@ -21,11 +21,42 @@ public interface OrderStore {
     }
 
     /**
+     * @param key         the client's {@code Idempotency-Key}, scoped to one customer
+     * @param requestHash a hash of what the request asked for: the same key with another request is refused
+     */
+    record IdempotencyKey(String customerId, String key, String requestHash) {
+        /** @return the document id: a hash, so any key text is a valid id and ids do not reveal keys */
+        public String documentId() {
+            return Hashes.sha256Hex(customerId + "\n" + key);
+        }
+    }
+
+    /**
+     * @param order    the order made by this request, or by the earlier request with the same idempotency key
+     * @param replayed whether it was made earlier
+     */
+    record Created(Versioned order, boolean replayed) {
+    }
+
+    /**
      * @param order a new order
      * @return it, with its version
      * @throws AlreadyExistsException when an order has its id
      */
     Versioned create(Order order);
+
+    /**
+     * Creates an order and queues its outbox messages in one commit; with an idempotency key, a repeated request
+     * gets the order the first one made.
+     *
+     * @param order  a new order
+     * @param outbox messages that must be published because the order exists
+     * @param key    the request's idempotency key, if it has one
+     * @return the created (or earlier) order
+     * @throws AlreadyExistsException      when an order has its id
+     * @throws IdempotencyConflictException when the key was used with another request
+     */
+    Created create(Order order, List<OutboxMessage> outbox, Optional<IdempotencyKey> key);
 
     /**
      * @param orderId id
@@ -61,6 +92,14 @@ public interface OrderStore {
         /** @param orderId the id */
         public AlreadyExistsException(String orderId) {
             super("order " + orderId + " exists already");
+        }
+    }
+
+    /** An idempotency key was used before for a different request. */
+    class IdempotencyConflictException extends RuntimeException {
+        /** @param message what conflicts */
+        public IdempotencyConflictException(String message) {
+            super(message);
         }
     }
 

@@ -1,0 +1,222 @@
+package dev.eventconsumers.orders;
+
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.AlreadyExistsException;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
+import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
+import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.cloud.pubsub.v1.TopicAdminSettings;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.PullResponse;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.SubscriptionName;
+import com.google.pubsub.v1.TopicName;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Google's Pub/Sub emulator for tests, found like {@link FirestoreEmulator}: one already running
+ * ({@code PUBSUB_EMULATOR_HOST}), else the Google Cloud CLI's launcher ({@code platform/pubsub-emulator/bin/}). One per
+ * test JVM, on a free loopback port, stopped (with the JVM its launcher forks) when the JVM exits; where there is
+ * none, the calling test is reported as not run with the reason. Topics and subscriptions live in its memory.
+ */
+public final class PubSubEmulator {
+    public static final String PROJECT = FirestoreEmulator.PROJECT;
+    private static PubSubEmulator shared;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String host;
+    private final Process process;
+    private final ManagedChannel channel;
+    private final TopicAdminClient topics;
+    private final SubscriptionAdminClient subscriptions;
+
+    private PubSubEmulator(String host, Process process) {
+        this.host = host;
+        this.process = process;
+        this.channel = ManagedChannelBuilder.forTarget(host).usePlaintext().build();
+        TransportChannelProvider transport = FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+        try {
+            topics = TopicAdminClient.create(TopicAdminSettings.newBuilder().setTransportChannelProvider(transport)
+                    .setCredentialsProvider(NoCredentialsProvider.create()).build());
+            subscriptions = SubscriptionAdminClient.create(SubscriptionAdminSettings.newBuilder()
+                    .setTransportChannelProvider(transport).setCredentialsProvider(NoCredentialsProvider.create()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the emulator of this JVM; aborts the calling test (not run, with the reason) where there is none */
+    public static synchronized PubSubEmulator shared() {
+        if (shared == null) {
+            String running = System.getenv("PUBSUB_EMULATOR_HOST");
+            if (running != null && !running.isBlank()) {
+                shared = new PubSubEmulator(running, null);
+            } else {
+                Optional<Path> launcher = launcher();
+                Assumptions.assumeTrue(launcher.isPresent(), "not run: no Pub/Sub emulator here (no "
+                        + "PUBSUB_EMULATOR_HOST, no Google Cloud CLI with pubsub-emulator)");
+                shared = start(launcher.get());
+                Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+            }
+        }
+        return shared;
+    }
+
+    /** @return {@code 127.0.0.1:PORT} */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Creates a topic and a subscription with message ordering, both named {@code name}, if they do not exist, and
+     * drops whatever the subscription still holds.
+     *
+     * @param name topic and subscription id
+     */
+    public void topicWithSubscription(String name) {
+        try {
+            topics.createTopic(TopicName.of(PROJECT, name));
+        } catch (AlreadyExistsException exists) {
+            // kept from an earlier test
+        }
+        try {
+            subscriptions.createSubscription(Subscription.newBuilder()
+                    .setName(SubscriptionName.of(PROJECT, name).toString())
+                    .setTopic(TopicName.of(PROJECT, name).toString())
+                    .setEnableMessageOrdering(true)
+                    .setAckDeadlineSeconds(60).build());
+        } catch (AlreadyExistsException exists) {
+            drain(name);
+        }
+    }
+
+    /**
+     * Pulls and acknowledges messages until none arrives for a while.
+     *
+     * @param subscription subscription id
+     * @param quiet        how long without a message ends the pull
+     * @return every message pulled, in arrival order
+     */
+    public List<PubsubMessage> pullAll(String subscription, Duration quiet) {
+        List<PubsubMessage> messages = new ArrayList<>();
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() - idleSince < quiet.toNanos()) {
+            PullResponse response = subscriptions.pull(SubscriptionName.of(PROJECT, subscription), true, 1000);
+            if (response.getReceivedMessagesCount() == 0) {
+                sleep(50);
+                continue;
+            }
+            List<String> acks = new ArrayList<>();
+            for (ReceivedMessage received : response.getReceivedMessagesList()) {
+                messages.add(received.getMessage());
+                acks.add(received.getAckId());
+            }
+            subscriptions.acknowledge(SubscriptionName.of(PROJECT, subscription), acks);
+            idleSince = System.nanoTime();
+        }
+        return messages;
+    }
+
+    private void drain(String subscription) {
+        pullAll(subscription, Duration.ofMillis(200));
+    }
+
+    static Optional<Path> launcher() {
+        for (String root : List.of(System.getenv().getOrDefault("CLOUDSDK_ROOT_DIR", ""), "/usr/lib/google-cloud-sdk",
+                                   "/usr/share/google-cloud-sdk", System.getProperty("user.home") + "/google-cloud-sdk")) {
+            Path script = Path.of(root, "platform", "pubsub-emulator", "bin", "cloud-pubsub-emulator");
+            if (!root.isEmpty() && Files.isExecutable(script)) {
+                return Optional.of(script);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static PubSubEmulator start(Path launcher) {
+        try {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Path log = Files.createTempFile("pubsub-emulator", ".log");
+            Process process = new ProcessBuilder(launcher.toString(), "--host=127.0.0.1", "--port=" + port)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the Pub/Sub emulator exited: " + Files.readString(log));
+                }
+                try {
+                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return new PubSubEmulator("127.0.0.1:" + port, process);
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+            stop(process);
+            throw new IllegalStateException("the Pub/Sub emulator did not answer within 60 s: " + Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void stop() {
+        topics.close();
+        subscriptions.close();
+        channel.shutdownNow();
+        if (process != null) {
+            stop(process);
+        }
+    }
+
+    private static void stop(Process process) {
+        // The launcher script forks the emulator's JVM: stop that too.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
