@@ -5,6 +5,11 @@ import dev.eventconsumers.cloudevents.CloudEventService;
 import dev.eventconsumers.cloudevents.EventTypes;
 import dev.eventconsumers.deadletters.DeadLetterRoutes;
 import dev.eventconsumers.deadletters.KeepDeadLetter;
+import dev.eventconsumers.orders.FirestoreOrderStore;
+import dev.eventconsumers.orders.FirestoreOutbox;
+import dev.eventconsumers.orders.FlushOutbox;
+import dev.eventconsumers.orders.PubSubPublisher;
+import dev.eventconsumers.ordersapi.OrdersApiRoutes;
 import dev.eventconsumers.runtime.ServiceServer;
 import dev.eventconsumers.searchindexer.IndexOrderChange;
 import dev.eventconsumers.searchindexer.OpenSearchIndex;
@@ -27,10 +32,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -51,7 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeploymentConsistencyTest {
     static final List<String> RENDERINGS = List.of("k8s/base", "k8s/overlays/local", "k8s/overlays/gke");
     /** Read straight from the environment rather than through config keys. */
-    static final Set<String> DIRECT_ENV = Set.of("PORT", "GOOGLE_CLOUD_PROJECT", "STORAGE_EMULATOR_HOST");
+    static final Set<String> DIRECT_ENV = Set.of("PORT", "GOOGLE_CLOUD_PROJECT", "STORAGE_EMULATOR_HOST",
+                                           "FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST");
     /** Config keys every service reads (service-runtime) besides its application.yaml. */
     static final Set<String> RUNTIME_KEYS = Set.of("log.format", "log.level", "gcp.project", "blobstore.kind",
                                                    "blobstore.root", "blobstore.emulator");
@@ -66,7 +74,12 @@ class DeploymentConsistencyTest {
             "dead-letters", dir -> DeadLetterRoutes.events(
                     new KeepDeadLetter(Buckets.filesystem(dir).bucket("dead-letters"), Clock.systemUTC())),
             "search-indexer", dir -> SearchIndexerRoutes.events(new IndexOrderChange(
-                    new OpenSearchIndex(OpenSearchIndex.client("http://127.0.0.1:9"), "orders"))));
+                    new OpenSearchIndex(OpenSearchIndex.client("http://127.0.0.1:9"), "orders"))),
+            // Clients of backends that are not there: nothing is contacted until an event needs it.
+            "orders-api", dir -> OrdersApiRoutes.events(new FlushOutbox(
+                    new FirestoreOutbox(FirestoreOrderStore.client("demo", Optional.of("127.0.0.1:9"))),
+                    new PubSubPublisher("demo", Optional.of("127.0.0.1:9"), Duration.ofSeconds(1)),
+                    Clock.systemUTC())));
 
     @TempDir
     static Path buckets;

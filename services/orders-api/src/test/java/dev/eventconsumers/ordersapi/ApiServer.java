@@ -1,0 +1,182 @@
+package dev.eventconsumers.ordersapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.firestore.Firestore;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.eventconsumers.auth.TokenVerifier;
+import dev.eventconsumers.orders.FirestoreEmulator;
+import dev.eventconsumers.orders.FirestoreOrderStore;
+import dev.eventconsumers.orders.FirestoreOutbox;
+import dev.eventconsumers.orders.FlushOutbox;
+import dev.eventconsumers.orders.PubSubEmulator;
+import dev.eventconsumers.orders.PubSubPublisher;
+import dev.eventconsumers.orders.TcpProxy;
+import dev.eventconsumers.runtime.ServiceServer;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The API as it runs, for tests: a real server on loopback with the production wiring, Google's Firestore and Pub/Sub
+ * emulators behind {@link TcpProxy}s (so a test can take either away), and a JWKS endpoint on loopback whose RSA keys
+ * the test makes and rotates. Tokens are signed with those keys by nimbus.
+ */
+final class ApiServer implements AutoCloseable {
+    static final String ISSUER = "https://securetoken.google.com/demo-orders";
+    static final String AUDIENCE = "demo-orders";
+    static final String TOPIC = "order-actions";
+
+    final FirestoreEmulator firestoreEmulator = FirestoreEmulator.shared();
+    final PubSubEmulator pubsub = PubSubEmulator.shared();
+    final TcpProxy firestoreProxy = new TcpProxy(firestoreEmulator.host());
+    final TcpProxy pubsubProxy = new TcpProxy(pubsub.host());
+    final AtomicReference<JWKSet> published = new AtomicReference<>();
+    final Firestore firestore;
+    final FlushOutbox flush;
+    final RSAKey key;
+    private final PubSubPublisher publisher;
+    private final WebServer jwksServer;
+    private final WebServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiServer() {
+        firestoreEmulator.reset();
+        pubsub.topicWithSubscription(TOPIC);
+        try {
+            key = new RSAKeyGenerator(2048).keyID("key-1").generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        published.set(new JWKSet(key.toPublicJWK()));
+        Config loopback = Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1")));
+        jwksServer = ServiceServer.start(loopback, routing -> routing.get("/jwks.json", (req, res) ->
+                res.header("Content-Type", "application/json").send(published.get().toString())));
+        firestore = FirestoreOrderStore.client(FirestoreEmulator.PROJECT, Optional.of(firestoreProxy.host()),
+                                               Duration.ofSeconds(2));
+        publisher = new PubSubPublisher(PubSubEmulator.PROJECT, Optional.of(pubsubProxy.host()), Duration.ofSeconds(2));
+        Clock clock = Clock.systemUTC();
+        flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
+        Orders orders = new Orders(new FirestoreOrderStore(firestore), flush, TOPIC, clock, new SecureRandom());
+        TokenVerifier verifier;
+        try {
+            verifier = new TokenVerifier(TokenVerifier.remoteKeys(
+                    URI.create("http://127.0.0.1:" + jwksServer.port() + "/jwks.json").toURL(), Duration.ofMinutes(5)),
+                                         ISSUER, AUDIENCE, TokenVerifier.DEFAULT_ALGORITHMS, Duration.ofSeconds(60),
+                                         "customer_id", "roles");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server = ServiceServer.start(loopback, routing -> OrdersApiRoutes.routing(
+                routing, orders, flush, verifier, List.of("https://shop.example")));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** @return a token for that customer, valid for an hour */
+    String token(String customer) {
+        return sign(key, claims(customer).build());
+    }
+
+    /** @return a token with the admin role and no customer */
+    String adminToken() {
+        return sign(key, new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("admin-user")
+                .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                .claim("roles", List.of("admin")).build());
+    }
+
+    static JWTClaimsSet.Builder claims(String customer) {
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("user-" + customer)
+                .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                .claim("customer_id", customer);
+    }
+
+    static String sign(RSAKey key, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    /** A response with its body as JSON (null when empty). */
+    record Answer(int status, Map<String, List<String>> headers, String body) {
+        JsonNode json() {
+            try {
+                return body.isEmpty() ? null : OrderJson.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst();
+        }
+
+        String etag() {
+            return header("ETag").orElseThrow(() -> new AssertionError("no ETag: " + this));
+        }
+    }
+
+    Answer send(String method, String path, String token, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        jwksServer.stop();
+        publisher.close();
+        firestore.shutdown();
+        firestoreProxy.close();
+        pubsubProxy.close();
+    }
+}
