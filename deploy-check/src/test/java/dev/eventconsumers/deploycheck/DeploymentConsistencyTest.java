@@ -79,7 +79,9 @@ class DeploymentConsistencyTest {
             "orders-api", dir -> OrdersApiRoutes.events(new FlushOutbox(
                     new FirestoreOutbox(FirestoreOrderStore.client("demo", Optional.of("127.0.0.1:9"))),
                     new PubSubPublisher("demo", Optional.of("127.0.0.1:9"), Duration.ofSeconds(1)),
-                    Clock.systemUTC())));
+                    Clock.systemUTC())),
+            "order-worker", dir -> dev.eventconsumers.orderworker.Main.events(
+                    Config.empty(), Optional.of("127.0.0.1:9"), Optional.of("127.0.0.1:9")));
 
     @TempDir
     static Path buckets;

@@ -15,6 +15,7 @@ import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
 import com.google.cloud.firestore.WriteResult;
 import io.grpc.ManagedChannelBuilder;
@@ -42,6 +43,12 @@ public final class FirestoreOrderStore implements OrderStore {
     /** Idempotency keys, by a hash of customer and key; a TTL policy on {@code expireAt} may delete them. */
     static final String IDEMPOTENCY = "idempotencyKeys";
     static final Duration KEEP_IDEMPOTENCY_KEYS = Duration.ofHours(24);
+    /**
+     * Transaction bodies block on their reads: they run on virtual threads, never on the client's gRPC threads that
+     * deliver those reads (concurrent transactions on those threads can deadlock).
+     */
+    static final java.util.concurrent.Executor TRANSACTION_BODIES =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     /** How long a call may retry unless configured: well inside Cloud Run's request timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private final Firestore firestore;
@@ -189,7 +196,7 @@ public final class FirestoreOrderStore implements OrderStore {
                 }
                 tx.delete(document);
                 return true;
-            }));
+            }, TransactionOptions.createReadWriteOptionsBuilder().setExecutor(TRANSACTION_BODIES).build()));
         } catch (ApiException e) {
             throw translate(e, "delete " + orderId);
         }

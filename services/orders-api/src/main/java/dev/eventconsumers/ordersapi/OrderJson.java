@@ -30,7 +30,8 @@ final class OrderJson {
     static final int MAX_ITEMS = 100;
     static final int MAX_ITEM_LENGTH = 100;
     private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
-    private static final Set<String> CREATE_FIELDS = Set.of("customer_id", "total_amount", "items", "currency");
+    private static final Set<String> CREATE_FIELDS = Set.of("customer_id", "total_amount", "items", "currency",
+                                                            "customer_email");
     private static final Set<String> PATCH_FIELDS = Set.of("status", "total_amount", "items");
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -45,11 +46,14 @@ final class OrderJson {
      * @param totalCents exact total
      * @param currency   ISO 4217 code
      * @param items      what is ordered
+     * @param customerEmail where the worker sends the confirmation (passed on with the action, not stored)
      */
-    record NewOrder(String customerId, long totalCents, String currency, List<String> items) {
+    record NewOrder(String customerId, long totalCents, String currency, List<String> items,
+                    Optional<String> customerEmail) {
         /** @return a stable text of what was asked, for idempotency keys */
         String canonical() {
-            return customerId + "\n" + totalCents + "\n" + currency + "\n" + String.join("\u0000", items);
+            return customerId + "\n" + totalCents + "\n" + currency + "\n" + String.join("\u0000", items) + "\n"
+                    + customerEmail.orElse("");
         }
     }
 
@@ -94,10 +98,20 @@ final class OrderJson {
                 currency = currencyNode.asText();
             }
         }
+        Optional<String> email = Optional.empty();
+        JsonNode emailNode = json.get("customer_email");
+        if (emailNode != null) {
+            if (!emailNode.isTextual() || emailNode.asText().length() > 254
+                    || !emailNode.asText().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                errors.add(new Problem.FieldError("customer_email", "must be an e-mail address"));
+            } else {
+                email = Optional.of(emailNode.asText());
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException("the order is not valid", errors);
         }
-        return new NewOrder(customer, cents, currency, items);
+        return new NewOrder(customer, cents, currency, items, email);
     }
 
     static OrderPatch patch(byte[] body) {

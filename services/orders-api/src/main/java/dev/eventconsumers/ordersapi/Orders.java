@@ -93,7 +93,7 @@ final class Orders {
         for (int attempt = 1; ; attempt++) {
             Order order = new Order(OrderIds.next(clock, random), request.customerId(), request.totalCents(),
                                     request.currency(), request.items(), OrderStatus.CREATED, now, now);
-            List<OutboxMessage> messages = List.of(processPayment(order));
+            List<OutboxMessage> messages = List.of(processPayment(order, request.customerEmail()));
             try {
                 OrderStore.Created created = store.create(order, messages, key);
                 if (!created.replayed()) {
@@ -118,7 +118,7 @@ final class Orders {
         }
     }
 
-    OutboxMessage processPayment(Order order) {
+    OutboxMessage processPayment(Order order, Optional<String> customerEmail) {
         ObjectNode body = OrderJson.MAPPER.createObjectNode();
         body.put("order_id", order.orderId());
         body.put("action", PROCESS_PAYMENT);
@@ -128,6 +128,7 @@ final class Orders {
         data.put("total_cents", order.totalCents());
         data.put("currency", order.currency());
         order.items().forEach(data.withArray("items")::add);
+        customerEmail.ifPresent(email -> data.put("customer_email", email));
         return new OutboxMessage(order.orderId() + ":" + PROCESS_PAYMENT, actionsTopic,
                                  body.toString().getBytes(StandardCharsets.UTF_8),
                                  Map.of("action", PROCESS_PAYMENT, "order_id", order.orderId()),
