@@ -81,7 +81,9 @@ class DeploymentConsistencyTest {
                     new PubSubPublisher("demo", Optional.of("127.0.0.1:9"), Duration.ofSeconds(1)),
                     Clock.systemUTC())),
             "order-worker", dir -> dev.eventconsumers.orderworker.Main.events(
-                    Config.empty(), Optional.of("127.0.0.1:9"), Optional.of("127.0.0.1:9")));
+                    Config.empty(), Optional.of("127.0.0.1:9"), Optional.of("127.0.0.1:9")),
+            "daily-report", dir -> dev.eventconsumers.dailyreport.Main.events(Config.just(ConfigSources.create(Map.of(
+                    "blobstore.kind", "filesystem", "blobstore.root", dir.toString()))), Optional.of("127.0.0.1:9")));
 
     @TempDir
     static Path buckets;
