@@ -7,6 +7,7 @@ import dev.eventconsumers.orders.FirestoreOutbox;
 import dev.eventconsumers.orders.FlushOutbox;
 import dev.eventconsumers.orders.PubSubPublisher;
 import dev.eventconsumers.runtime.ServiceLogging;
+import dev.eventconsumers.searchindexer.OpenSearchIndex;
 import dev.eventconsumers.runtime.ServiceServer;
 import com.google.cloud.firestore.Firestore;
 import io.helidon.config.Config;
@@ -52,7 +53,11 @@ public final class Main {
                                    new SecureRandom());
         TokenVerifier verifier = verifier(config.get("auth"), clock);
         List<String> origins = origins(config.get("cors.allowed-origins"));
-        ServiceServer.start(config, routing -> OrdersApiRoutes.routing(routing, orders, flush, verifier, origins));
+        OpenSearchIndex search = new OpenSearchIndex(
+                OpenSearchIndex.client(config.get("opensearch.url").asString().orElse("http://localhost:9200")),
+                config.get("opensearch.index").asString().orElse("orders"));
+        ServiceServer.start(config, routing -> OrdersApiRoutes.routing(routing, orders, search, flush, verifier,
+                                                                       origins));
     }
 
     /** A YAML list, or one comma-separated value (as an environment variable gives it). */

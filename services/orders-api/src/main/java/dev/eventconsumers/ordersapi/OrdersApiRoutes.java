@@ -4,6 +4,7 @@ import dev.eventconsumers.auth.BearerAuthFilter;
 import dev.eventconsumers.auth.TokenVerifier;
 import dev.eventconsumers.cloudevents.CloudEventService;
 import dev.eventconsumers.orders.FlushOutbox;
+import dev.eventconsumers.searchindexer.OrderSearch;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.util.List;
@@ -23,11 +24,11 @@ public final class OrdersApiRoutes {
         return OutboxFlushEvents.events(flush);
     }
 
-    static void routing(HttpRouting.Builder routing, Orders orders, FlushOutbox flush, TokenVerifier verifier,
-                        List<String> allowedOrigins) {
+    static void routing(HttpRouting.Builder routing, Orders orders, OrderSearch search, FlushOutbox flush,
+                        TokenVerifier verifier, List<String> allowedOrigins) {
         routing.addFilter(new CorsFilter(allowedOrigins, API_PATHS))
                 .addFilter(new BearerAuthFilter(verifier, API_PATHS))
-                .register("/orders", new OrdersService(orders))
+                .register("/orders", new OrdersService(orders, search))
                 .register("/", events(flush));
     }
 }

@@ -6,6 +6,9 @@ import dev.eventconsumers.auth.BearerAuthFilter;
 import dev.eventconsumers.auth.Caller;
 import dev.eventconsumers.orders.OrderStore;
 import dev.eventconsumers.problem.Problem;
+import dev.eventconsumers.searchindexer.OrderQuery;
+import dev.eventconsumers.searchindexer.OrderSearch;
+import dev.eventconsumers.searchindexer.SearchIndex;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -33,15 +36,18 @@ final class OrdersService implements HttpService {
     private static final Logger LOGGER = Logger.getLogger(OrdersService.class.getName());
 
     private final Orders orders;
+    private final OrderSearch search;
 
-    OrdersService(Orders orders) {
+    OrdersService(Orders orders, OrderSearch search) {
         this.orders = orders;
+        this.search = search;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/", (req, res) -> answer(req, res, this::create))
                 .get("/", (req, res) -> answer(req, res, this::list))
+                .get("/search", (req, res) -> answer(req, res, this::search))
                 .get("/{id}", (req, res) -> answer(req, res, this::read))
                 .patch("/{id}", (req, res) -> answer(req, res, this::change))
                 .delete("/{id}", (req, res) -> answer(req, res, this::delete));
@@ -117,6 +123,69 @@ final class OrdersService implements HttpService {
         res.send(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Full text on items and ids over the OpenSearch index, the caller's customer only unless it is an admin. */
+    private void search(Caller caller, ServerRequest req, ServerResponse res) {
+        Optional<String> customer = req.query().first("customer_id").asOptional().filter(c -> !c.isBlank())
+                .or(() -> caller.admin() ? Optional.empty() : caller.customerId());
+        if (customer.isEmpty() && !caller.admin()) {
+            throw new Orders.ForbiddenException("the token names no customer");
+        }
+        if (customer.isPresent() && !caller.mayAccess(customer.get())) {
+            throw new Orders.ForbiddenException("the token does not act for customer " + customer.get());
+        }
+        int from = intParameter(req, "from", 0);
+        int size = intParameter(req, "size", DEFAULT_LIMIT);
+        OrderQuery query;
+        try {
+            query = new OrderQuery(req.query().first("q").asOptional(), customer,
+                                   req.query().first("status").asOptional(), from, size);
+        } catch (IllegalArgumentException e) {
+            throw new OrderJson.InvalidRequestException("the search is not valid", List.of(
+                    new Problem.FieldError(e.getMessage().startsWith("size") ? "size" : "from", e.getMessage())));
+        }
+        OrderSearch.Page page;
+        try {
+            page = search.search(query);
+        } catch (SearchIndex.SearchUnavailableException e) {
+            throw new SearchUnavailable(e.getMessage());
+        }
+        ObjectNode json = OrderJson.MAPPER.createObjectNode();
+        json.put("total", page.total());
+        ArrayNode list = json.putArray("orders");
+        for (java.util.Map<String, Object> hit : page.orders()) {
+            ObjectNode order = list.addObject();
+            order.put("order_id", String.valueOf(hit.get("orderId")));
+            order.put("customer_id", String.valueOf(hit.get("customerId")));
+            if (hit.get("totalCents") instanceof Number cents) {
+                order.put("total_amount", dev.eventconsumers.orders.Money.amount(cents.longValue()));
+            }
+            order.put("status", String.valueOf(hit.get("status")));
+            order.set("items", OrderJson.MAPPER.valueToTree(hit.getOrDefault("items", List.of())));
+            order.put("created_at", String.valueOf(hit.get("createdAt")));
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int intParameter(ServerRequest req, String name, int otherwise) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+            throw new OrderJson.InvalidRequestException(name + " is not valid", List.of(
+                    new Problem.FieldError(name, "must be an integer")));
+        }
+    }
+
+    private static final class SearchUnavailable extends RuntimeException {
+        SearchUnavailable(String message) {
+            super(message);
+        }
+    }
+
     private static void sendOrder(ServerResponse res, OrderStore.Versioned versioned) {
         res.header(HeaderNames.ETAG, "\"" + versioned.version() + "\"");
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -179,6 +248,11 @@ final class OrdersService implements HttpService {
             problem = Problem.of("idempotency-key-reused", "Unprocessable Content", 422, e.getMessage());
         } catch (OrderStore.ConcurrentChangeException e) {
             problem = Problem.of("concurrent-change", "Conflict", 409, e.getMessage() + "; try again");
+        } catch (SearchUnavailable e) {
+            LOGGER.log(Level.WARNING, "OpenSearch unavailable: " + e.getMessage());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            problem = Problem.of("search-unavailable", "Service Unavailable", 503,
+                                 "the search index cannot be reached; try again");
         } catch (OrderStore.StoreUnavailableException e) {
             LOGGER.log(Level.WARNING, "Firestore unavailable: " + e.getMessage());
             res.header(HeaderNames.RETRY_AFTER, "1");

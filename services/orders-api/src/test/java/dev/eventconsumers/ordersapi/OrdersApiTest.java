@@ -407,9 +407,11 @@ class OrdersApiTest {
         JsonNode paths = doc.json().path("paths");
         assertEquals(Set.of("post", "get"), fieldSet(paths.path("/orders")));
         assertEquals(Set.of("parameters", "get", "patch", "delete"), fieldSet(paths.path("/orders/{order_id}")));
+        assertEquals(Set.of("get"), fieldSet(paths.path("/orders/search")));
         // Every documented operation exists: without a token each answers 401, never 404 or 405.
         for (String[] op : List.of(new String[]{"POST", "/orders"}, new String[]{"GET", "/orders"},
                                    new String[]{"GET", "/orders/ORD-20261127-00000000"},
+                                   new String[]{"GET", "/orders/search"},
                                    new String[]{"PATCH", "/orders/ORD-20261127-00000000"},
                                    new String[]{"DELETE", "/orders/ORD-20261127-00000000"})) {
             assertEquals(401, api.send(op[0], op[1], null, null).status(), op[0] + " " + op[1]);

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * which JDK 24 removed): {@code OPENSEARCH_JAVA_HOME}, else the newest such JDK in {@code /usr/lib/jvm}.
  * One server per test JVM, stopped when the JVM exits, however the tests end.
  */
-final class OpenSearchServer {
+public final class OpenSearchServer {
     private static OpenSearchServer shared;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -49,7 +49,7 @@ final class OpenSearchServer {
     }
 
     /** @return the server of this JVM, started on first use */
-    static synchronized OpenSearchServer shared() {
+    public static synchronized OpenSearchServer shared() {
         if (shared == null) {
             try {
                 shared = new OpenSearchServer();
@@ -63,7 +63,7 @@ final class OpenSearchServer {
     }
 
     /** @return {@code http://127.0.0.1:PORT} */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
