@@ -1,7 +1,6 @@
 package dev.eventconsumers.orders;
 
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.NoCredentials;
@@ -78,15 +77,7 @@ public final class FirestoreOrderStore implements OrderStore {
      */
     public static Firestore client(String projectId, Optional<String> emulatorHost, Duration timeout) {
         FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId)
-                .setRetrySettings(RetrySettings.newBuilder()
-                                          .setInitialRetryDelayDuration(Duration.ofMillis(100))
-                                          .setRetryDelayMultiplier(2)
-                                          .setMaxRetryDelayDuration(Duration.ofSeconds(2))
-                                          .setInitialRpcTimeoutDuration(timeout)
-                                          .setRpcTimeoutMultiplier(1)
-                                          .setMaxRpcTimeoutDuration(timeout)
-                                          .setTotalTimeoutDuration(timeout)
-                                          .build());
+                .setRetrySettings(BoundedRetries.within(timeout, Duration.ofSeconds(2)));
         // A plaintext channel to the emulator, without credentials (setEmulatorHost alone did not reach it here).
         emulatorHost.filter(h -> !h.isBlank()).ifPresent(host -> options
                 .setHost(host)

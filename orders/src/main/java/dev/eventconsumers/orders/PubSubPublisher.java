@@ -2,7 +2,6 @@ package dev.eventconsumers.orders;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
@@ -52,15 +51,7 @@ public final class PubSubPublisher implements MessagePublisher {
         this.emulatorChannel = emulatorHost.filter(h -> !h.isBlank())
                 .map(host -> ManagedChannelBuilder.forTarget(host).usePlaintext().build());
         TopicAdminSettings.Builder settings = TopicAdminSettings.newBuilder();
-        settings.publishSettings().setRetrySettings(RetrySettings.newBuilder()
-                .setInitialRetryDelayDuration(Duration.ofMillis(100))
-                .setRetryDelayMultiplier(2)
-                .setMaxRetryDelayDuration(Duration.ofSeconds(1))
-                .setInitialRpcTimeoutDuration(timeout)
-                .setRpcTimeoutMultiplier(1)
-                .setMaxRpcTimeoutDuration(timeout)
-                .setTotalTimeoutDuration(timeout)
-                .build());
+        settings.publishSettings().setRetrySettings(BoundedRetries.within(timeout, Duration.ofSeconds(1)));
         emulatorChannel.ifPresent(channel -> settings
                 .setTransportChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
                 .setCredentialsProvider(NoCredentialsProvider.create()));

@@ -5,17 +5,13 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Google's Firestore emulator for tests, found in this order: one already running ({@code FIRESTORE_EMULATOR_HOST}),
@@ -81,66 +77,17 @@ public final class FirestoreEmulator {
     }
 
     static Optional<Path> launcher() {
-        for (String root : List.of(System.getenv().getOrDefault("CLOUDSDK_ROOT_DIR", ""), "/usr/lib/google-cloud-sdk",
-                                   "/usr/share/google-cloud-sdk", System.getProperty("user.home") + "/google-cloud-sdk")) {
-            Path script = Path.of(root, "platform", "cloud-firestore-emulator", "cloud_firestore_emulator");
-            if (!root.isEmpty() && Files.isExecutable(script)) {
-                return Optional.of(script);
-            }
-        }
-        return Optional.empty();
+        return EmulatorProcess.launcher("platform/cloud-firestore-emulator/cloud_firestore_emulator");
     }
 
     private static FirestoreEmulator start(Path launcher) {
-        try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = Files.createTempFile("firestore-emulator", ".log");
-            Process process = new ProcessBuilder(launcher.toString(), "start", "--host=127.0.0.1", "--port=" + port)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            FirestoreEmulator emulator = new FirestoreEmulator("127.0.0.1:" + port, process);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the Firestore emulator exited: " + Files.readString(log));
-                }
-                try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        return emulator;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
-            }
-            emulator.stop();
-            throw new IllegalStateException("the Firestore emulator did not answer within 60 s: " + Files.readString(log));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        EmulatorProcess.Running running = EmulatorProcess.start("Firestore", List.of(launcher.toString(), "start"));
+        return new FirestoreEmulator(running.host(), running.process());
     }
 
     private void stop() {
-        if (process == null) {
-            return;
-        }
-        // The launcher script forks the emulator's JVM: stop that too.
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (process != null) {
+            EmulatorProcess.stop(process);
         }
     }
 }

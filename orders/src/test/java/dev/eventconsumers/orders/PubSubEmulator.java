@@ -21,18 +21,11 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Google's Pub/Sub emulator for tests, found like {@link FirestoreEmulator}: one already running
@@ -43,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 public final class PubSubEmulator {
     public static final String PROJECT = FirestoreEmulator.PROJECT;
     private static PubSubEmulator shared;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String host;
     private final Process process;
@@ -143,49 +135,12 @@ public final class PubSubEmulator {
     }
 
     static Optional<Path> launcher() {
-        for (String root : List.of(System.getenv().getOrDefault("CLOUDSDK_ROOT_DIR", ""), "/usr/lib/google-cloud-sdk",
-                                   "/usr/share/google-cloud-sdk", System.getProperty("user.home") + "/google-cloud-sdk")) {
-            Path script = Path.of(root, "platform", "pubsub-emulator", "bin", "cloud-pubsub-emulator");
-            if (!root.isEmpty() && Files.isExecutable(script)) {
-                return Optional.of(script);
-            }
-        }
-        return Optional.empty();
+        return EmulatorProcess.launcher("platform/pubsub-emulator/bin/cloud-pubsub-emulator");
     }
 
     private static PubSubEmulator start(Path launcher) {
-        try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = Files.createTempFile("pubsub-emulator", ".log");
-            Process process = new ProcessBuilder(launcher.toString(), "--host=127.0.0.1", "--port=" + port)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the Pub/Sub emulator exited: " + Files.readString(log));
-                }
-                try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        return new PubSubEmulator("127.0.0.1:" + port, process);
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
-            }
-            stop(process);
-            throw new IllegalStateException("the Pub/Sub emulator did not answer within 60 s: " + Files.readString(log));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        EmulatorProcess.Running running = EmulatorProcess.start("Pub/Sub", List.of(launcher.toString()));
+        return new PubSubEmulator(running.host(), running.process());
     }
 
     private void stop() {
@@ -193,21 +148,7 @@ public final class PubSubEmulator {
         subscriptions.close();
         channel.shutdownNow();
         if (process != null) {
-            stop(process);
-        }
-    }
-
-    private static void stop(Process process) {
-        // The launcher script forks the emulator's JVM: stop that too.
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            EmulatorProcess.stop(process);
         }
     }
 

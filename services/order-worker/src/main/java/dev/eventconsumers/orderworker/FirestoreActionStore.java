@@ -117,9 +117,6 @@ final class FirestoreActionStore implements ActionStore {
     @Override
     public Mail writeConfirmation(String orderId, String to, String subject, String text, String html, Instant at) {
         DocumentReference mail = firestore.collection(MAIL).document(orderId + "-confirmation");
-        if (get(mail).exists()) {
-            return Mail.ALREADY_WRITTEN;
-        }
         if (!get(firestore.collection(ORDERS).document(orderId)).exists()) {
             return Mail.UNKNOWN_ORDER;
         }

@@ -1,0 +1,108 @@
+package dev.eventconsumers.orders;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Google's emulators have in common for tests: a launcher under the Google Cloud CLI's {@code platform/} folder,
+ * started on a free loopback port, ready when {@code GET /} answers 200, and stopped with the JVM its launcher
+ * forks.
+ */
+final class EmulatorProcess {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private EmulatorProcess() {
+    }
+
+    /**
+     * @param relative the launcher's path below the SDK root, e.g. {@code platform/pubsub-emulator/bin/...}
+     * @return the launcher, if a Google Cloud CLI with it is installed
+     */
+    static Optional<Path> launcher(String relative) {
+        for (String root : List.of(System.getenv().getOrDefault("CLOUDSDK_ROOT_DIR", ""), "/usr/lib/google-cloud-sdk",
+                                   "/usr/share/google-cloud-sdk", System.getProperty("user.home") + "/google-cloud-sdk")) {
+            Path script = Path.of(root, relative);
+            if (!root.isEmpty() && Files.isExecutable(script)) {
+                return Optional.of(script);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts the launcher on a free port and waits (60 s at most) until it answers.
+     *
+     * @param name      for messages, e.g. {@code Firestore}
+     * @param command   the launcher and its arguments before the host and port options
+     * @return the running process and its {@code 127.0.0.1:PORT}
+     */
+    static Running start(String name, List<String> command) {
+        try {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Path log = Files.createTempFile(name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-emulator", ".log");
+            List<String> full = new ArrayList<>(command);
+            full.addAll(List.of("--host=127.0.0.1", "--port=" + port));
+            Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the " + name + " emulator exited: " + Files.readString(log));
+                }
+                try {
+                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return new Running("127.0.0.1:" + port, process);
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+            stop(process);
+            throw new IllegalStateException("the " + name + " emulator did not answer within 60 s: "
+                                                    + Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param host    {@code 127.0.0.1:PORT}
+     * @param process the launcher
+     */
+    record Running(String host, Process process) {
+    }
+
+    /** Stops the launcher and the JVM it forked. */
+    static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
