@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * started on a free loopback port, ready when {@code GET /} answers 200, and stopped with the JVM its launcher
  * forks.
  */
-final class EmulatorProcess {
+public final class EmulatorProcess {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private EmulatorProcess() {
@@ -30,7 +30,7 @@ final class EmulatorProcess {
      * @param relative the launcher's path below the SDK root, e.g. {@code platform/pubsub-emulator/bin/...}
      * @return the launcher, if a Google Cloud CLI with it is installed
      */
-    static Optional<Path> launcher(String relative) {
+    public static Optional<Path> launcher(String relative) {
         for (String root : List.of(System.getenv().getOrDefault("CLOUDSDK_ROOT_DIR", ""), "/usr/lib/google-cloud-sdk",
                                    "/usr/share/google-cloud-sdk", System.getProperty("user.home") + "/google-cloud-sdk")) {
             Path script = Path.of(root, relative);
@@ -49,10 +49,23 @@ final class EmulatorProcess {
      * @return the running process and its {@code 127.0.0.1:PORT}
      */
     static Running start(String name, List<String> command) {
+        return start(name, command, 0);
+    }
+
+    /**
+     * Starts the launcher on a port and waits (60 s at most) until it answers.
+     *
+     * @param name    for messages, e.g. {@code Firestore}
+     * @param command the launcher and its arguments before the host and port options
+     * @param port    the port, or 0 for a free one
+     * @return the running process and its {@code 127.0.0.1:PORT}
+     */
+    public static Running start(String name, List<String> command, int port) {
         try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
+            if (port == 0) {
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    port = socket.getLocalPort();
+                }
             }
             Path log = Files.createTempFile(name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-emulator", ".log");
             List<String> full = new ArrayList<>(command);
@@ -89,11 +102,11 @@ final class EmulatorProcess {
      * @param host    {@code 127.0.0.1:PORT}
      * @param process the launcher
      */
-    record Running(String host, Process process) {
+    public record Running(String host, Process process) {
     }
 
     /** Stops the launcher and the JVM it forked. */
-    static void stop(Process process) {
+    public static void stop(Process process) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
