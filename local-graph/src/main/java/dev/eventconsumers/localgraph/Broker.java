@@ -98,7 +98,9 @@ final class Broker {
         Map<String, String> error = new LinkedHashMap<>();
         error.put("knativeerrordest", services.apply(trigger.service()).map(URI::toString).orElse(trigger.service())
                 + trigger.path().substring(1));
-        error.put("knativeerrorcode", Integer.toString(last.status()));
+        if (last.status() > 0) {
+            error.put("knativeerrorcode", Integer.toString(last.status()));
+        }
         if (!last.body().isEmpty()) {
             byte[] body = last.body().getBytes(StandardCharsets.UTF_8);
             byte[] cut = body.length > ERROR_DATA_LIMIT ? java.util.Arrays.copyOf(body, ERROR_DATA_LIMIT) : body;
@@ -119,6 +121,7 @@ final class Broker {
         return false;
     }
 
+    /** @param body the answer's body, or why there was no answer */
     private record Outcome(int status, String body) {
         boolean succeeded() {
             return status >= 200 && status < 300;
@@ -168,7 +171,7 @@ final class Broker {
         if (response != null && status >= 200 && status < 300 && !deadLetter) {
             reply(response).ifPresent(this::publish);
         }
-        return new Outcome(status, body);
+        return new Outcome(status, status > 0 ? body : "no answer: " + error);
     }
 
     /** A Knative reply: the answer is itself a CloudEvent in binary mode. */

@@ -48,8 +48,8 @@ final class DeliveryLog {
     void record(Delivery d) {
         String outcome = d.status() > 0 ? Integer.toString(d.status()) : d.error();
         String target = d.deadLetter() ? d.target() + " (dead letter of " + d.trigger() + ")" : d.target();
-        line(String.format("%s  %-46s %-44s -> %-16s %-4s %6d ms  attempt %d/%d",
-                           CLOCK.format(LocalTime.ofInstant(d.time(), zone)), d.type(), d.subject(), target, outcome,
+        line(String.format("%s  %-46s %-44s -> %-16s %-7s %6d ms  attempt %d/%d",
+                           CLOCK.format(LocalTime.ofInstant(d.time(), zone)), d.type(), shortSubject(d), target, outcome,
                            d.latencyMillis(), d.attempt(), d.maxAttempts()));
         synchronized (recent) {
             recent.addLast(d);
@@ -57,6 +57,16 @@ final class DeliveryLog {
                 recent.removeFirst();
             }
         }
+    }
+
+    /** The subject; for an event without one the end of its source and its id (topics/order-actions #17). */
+    private static String shortSubject(Delivery d) {
+        if (!d.subject().startsWith("/")) {
+            return d.subject();
+        }
+        String[] parts = d.subject().split("/");
+        String tail = parts.length >= 2 ? parts[parts.length - 2] + "/" + parts[parts.length - 1] : d.subject();
+        return tail.startsWith("pingsources/") ? tail : tail + " #" + d.id();
     }
 
     /** A line about the graph itself (a service exited, a source failed); none once the graph is stopping. */

@@ -25,7 +25,7 @@ record Event(Map<String, String> attributes, String contentType, byte[] data) {
         return attributes.get("type");
     }
 
-    /** @return the subject, or the source where there is none (as a delivery line shows it) */
+    /** @return the subject, or the source where there is none */
     String subjectOrSource() {
         return attributes.getOrDefault("subject", attributes.get("source"));
     }

@@ -61,6 +61,14 @@ public final class EmulatorProcess {
      * @return the running process and its {@code 127.0.0.1:PORT}
      */
     public static Running start(String name, List<String> command, int port) {
+        return start(name, command, port, java.util.Map.of());
+    }
+
+    /**
+     * @param environment added to the launcher's environment (e.g. {@code JAVA_TOOL_OPTIONS})
+     * @see #start(String, List, int)
+     */
+    public static Running start(String name, List<String> command, int port, java.util.Map<String, String> environment) {
         try {
             if (port == 0) {
                 try (ServerSocket socket = new ServerSocket(0)) {
@@ -70,7 +78,9 @@ public final class EmulatorProcess {
             Path log = Files.createTempFile(name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-emulator", ".log");
             List<String> full = new ArrayList<>(command);
             full.addAll(List.of("--host=127.0.0.1", "--port=" + port));
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {

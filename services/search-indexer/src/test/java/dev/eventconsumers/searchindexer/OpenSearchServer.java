@@ -33,6 +33,7 @@ public final class OpenSearchServer {
     private final int httpPort;
     private final int transportPort;
     private Process process;
+    private String javaOptions = "";
 
     private OpenSearchServer() throws IOException {
         String configured = System.getProperty("opensearch.home");
@@ -46,6 +47,18 @@ public final class OpenSearchServer {
         this.work = Files.createTempDirectory("opensearch-test");
         this.httpPort = freePort();
         this.transportPort = freePort();
+    }
+
+    /**
+     * A server of its own on free ports, not started yet (its {@link #url()} is known before it is up); the caller
+     * starts it and stops it with {@link #stopAndDelete()}.
+     *
+     * @param javaOptions more options for its JVM (after the 512 MiB heap), e.g. {@code -XX:TieredStopAtLevel=1}
+     */
+    public static OpenSearchServer unstarted(String javaOptions) throws IOException {
+        OpenSearchServer server = new OpenSearchServer();
+        server.javaOptions = javaOptions;
+        return server;
     }
 
     /** @return the server of this JVM, started on first use */
@@ -68,7 +81,7 @@ public final class OpenSearchServer {
     }
 
     /** Starts the server (again) on the same ports and data, and waits until the cluster is yellow. */
-    synchronized void start() {
+    public synchronized void start() {
         try {
             Files.createDirectories(work.resolve("data"));
             Files.createDirectories(work.resolve("logs"));
@@ -112,7 +125,7 @@ public final class OpenSearchServer {
                     .redirectErrorStream(true)
                     .redirectOutput(work.resolve("console.log").toFile());
             builder.environment().put("JAVA_HOME", javaHome().toString());
-            builder.environment().put("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m");
+            builder.environment().put("OPENSEARCH_JAVA_OPTS", ("-Xms512m -Xmx512m " + javaOptions).trim());
             builder.environment().put("OPENSEARCH_TMPDIR", work.resolve("tmp").toString());
             builder.environment().put("OPENSEARCH_PATH_CONF", config.toString());
             process = builder.start();
@@ -139,7 +152,7 @@ public final class OpenSearchServer {
         process = null;
     }
 
-    private void stopAndDelete() {
+    public void stopAndDelete() {
         stop();
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
