@@ -89,17 +89,36 @@ public final class LocalGraph {
         ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor();
         String firestoreHost = "127.0.0.1:" + (free ? freePort() : FIRESTORE_PORT);
         String pubsubHost = "127.0.0.1:" + (free ? freePort() : PUBSUB_PORT);
-        Map<String, String> quickJvm = Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        if (!free) {
+            List<Integer> fixed = new ArrayList<>(List.of(FIRESTORE_PORT, PUBSUB_PORT,
+                                                          Integer.parseInt(options.getOrDefault("port",
+                                                                  Integer.toString(BROKER_PORT)))));
+            manifests.serviceEnv().keySet().forEach(name -> fixed.add(PORTS.getOrDefault(name, 0)));
+            List<Integer> busy = fixed.stream().filter(p -> p > 0 && inUse(p)).toList();
+            if (!busy.isEmpty()) {
+                throw new IllegalStateException("ports " + busy + " are in use (another ./dev up, ./dev emulators or "
+                                                        + "./dev run?); stop that, or start with --free-ports");
+            }
+        }
+        Map<String, Double> upAfter = new java.util.concurrent.ConcurrentSkipListMap<>();
+        String quick = "-XX:TieredStopAtLevel=1 -XX:+IgnoreUnrecognizedVMOptions ";
         CompletableFuture<Void> firestoreUp = CompletableFuture.runAsync(() -> emulator(
                 "Firestore", "platform/cloud-firestore-emulator/cloud_firestore_emulator", List.of("start"),
-                firestoreHost, quickJvm), starters);
+                firestoreHost, Map.of("JAVA_TOOL_OPTIONS", quick + "-XX:+UseSerialGC "
+                        + classData(state.resolve("cds/firestore-emulator.jsa")))), starters);
         CompletableFuture<Void> pubsubUp = CompletableFuture.runAsync(() -> emulator(
-                "Pub/Sub", "platform/pubsub-emulator/bin/cloud-pubsub-emulator", List.of(), pubsubHost, quickJvm),
-                                                                    starters);
-        OpenSearchServer search = openSearch(root);
+                "Pub/Sub", "platform/pubsub-emulator/bin/cloud-pubsub-emulator", List.of(), pubsubHost,
+                Map.of("JAVA_TOOL_OPTIONS", quick + "-XX:+UseSerialGC "
+                        + classData(state.resolve("cds/pubsub-emulator.jsa")))), starters);
+        // (No class-data archive for OpenSearch: its launcher runs a second JVM first, and archiving at exit made the
+        // first start fail.)
+        OpenSearchServer search = openSearch(root, quick.trim());
         stops.add(search::stopAndDelete);
         String opensearch = search.url();
         CompletableFuture<Void> searchUp = CompletableFuture.runAsync(search::start, starters);
+        firestoreUp.thenRun(() -> upAfter.put("Firestore", seconds(t0)));
+        pubsubUp.thenRun(() -> upAfter.put("Pub/Sub", seconds(t0)));
+        searchUp.thenRun(() -> upAfter.put("OpenSearch", seconds(t0)));
 
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
         Broker[] broker = new Broker[1];
@@ -133,6 +152,7 @@ public final class LocalGraph {
             ready.add(CompletableFuture.runAsync(() -> {
                 try {
                     service.start(Duration.ofSeconds(90));
+                    upAfter.put(name, seconds(t0));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 } catch (InterruptedException e) {
@@ -180,7 +200,7 @@ public final class LocalGraph {
             watcher.start();
             stops.add(watcher::stop);
         }
-        BucketWatcher bucketWatcher = new BucketWatcher(buckets, broker[0], log, 100);
+        BucketWatcher bucketWatcher = new BucketWatcher(buckets, broker[0], log, 50);
         stops.add(bucketWatcher::stop);
         Thread.ofVirtual().name("buckets").start(bucketWatcher);
         PingScheduler pings = new PingScheduler(manifests, broker[0], Clock.systemUTC());
@@ -224,8 +244,9 @@ public final class LocalGraph {
         out.println("  Firestore emulator " + firestoreHost + ", Pub/Sub emulator " + pubsub + " (project "
                             + project + "), OpenSearch " + opensearch);
         out.println("  buckets in " + buckets + "; addresses and dev tokens: . " + root.relativize(state.resolve("env")));
-        out.printf("ready in %.1f s; deliveries follow (Ctrl-C stops everything)%n",
-                   (System.nanoTime() - t0) / 1e9);
+        out.println("  up after (s): " + upAfter.entrySet().stream()
+                .map(e -> e.getKey() + " " + String.format("%.1f", e.getValue())).toList());
+        out.printf("ready in %.1f s; deliveries follow (Ctrl-C stops everything)%n", seconds(t0));
         out.flush();
     }
 
@@ -288,7 +309,22 @@ public final class LocalGraph {
         }
     }
 
-    private static OpenSearchServer openSearch(Path root) throws IOException {
+    /**
+     * Class data for a backend's JVM (any JDK 13+): archived when it stops the first time, mapped from then on. The
+     * backends may run as {@code nobody}, so the folder is open to all.
+     */
+    private static String classData(Path archive) {
+        try {
+            Files.createDirectories(archive.getParent());
+            archive.getParent().toFile().setWritable(true, false);
+        } catch (IOException e) {
+            return "";
+        }
+        return Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off"
+                : "-XX:ArchiveClassesAtExit=" + archive + " -Xlog:cds=off";
+    }
+
+    private static OpenSearchServer openSearch(Path root, String javaOptions) throws IOException {
         if (System.getProperty("opensearch.home") == null) {
             try (Stream<Path> homes = Files.list(root.resolve("services/search-indexer/target/opensearch"))) {
                 homes.filter(p -> p.getFileName().toString().startsWith("opensearch-")).findFirst()
@@ -298,7 +334,19 @@ public final class LocalGraph {
                                                          + "(./dev up builds it)", e);
             }
         }
-        return OpenSearchServer.unstarted("-XX:TieredStopAtLevel=1");
+        return OpenSearchServer.unstarted(javaOptions);
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static boolean inUse(int port) {
+        try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int freePort() {
