@@ -145,6 +145,7 @@ public final class LocalGraph {
             java.addAll(List.of("-XX:+AutoCreateSharedArchive",
                                 "-XX:SharedArchiveFile=" + state.resolve("cds/" + name + ".jsa"),
                                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            Files.deleteIfExists(state.resolve("logs/" + name + ".log"));
             ServiceProcess service = new ServiceProcess(
                     name, root.resolve("services/" + name + "/target/" + name + ".jar"), port, env,
                     java, state.resolve("logs/" + name + ".log"), log);
@@ -309,17 +310,8 @@ public final class LocalGraph {
         }
     }
 
-    /**
-     * Class data for a backend's JVM (any JDK 13+): archived when it stops the first time, mapped from then on. The
-     * backends may run as {@code nobody}, so the folder is open to all.
-     */
+    /** Class data for an emulator's JVM (any JDK 13+): archived when it stops the first time, mapped from then on. */
     private static String classData(Path archive) {
-        try {
-            Files.createDirectories(archive.getParent());
-            archive.getParent().toFile().setWritable(true, false);
-        } catch (IOException e) {
-            return "";
-        }
         return Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive + " -Xlog:cds=off"
                 : "-XX:ArchiveClassesAtExit=" + archive + " -Xlog:cds=off";
     }
