@@ -115,13 +115,21 @@ public final class EmulatorProcess {
     public record Running(String host, Process process) {
     }
 
-    /** Stops the launcher and the JVM it forked. */
+    /** Stops the launcher and the JVM it forked, and waits (10 s, then SIGKILL) until both have ended. */
     public static void stop(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
+        List<ProcessHandle> forked = process.descendants().toList();
+        forked.forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (ProcessHandle child : forked) {
+                try {
+                    child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    child.destroyForcibly();
+                }
+            }
+            if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {
