@@ -119,6 +119,48 @@ class LocalGraphTest {
     }
 
     @Test
+    @Order(2)
+    void aPoisonMessageIsNotRetriedButDeadLetteredAtOnceAndAcked() throws Exception {
+        // The worker answers 422; Knative retries only network errors, 404, 408, 409, 429 and 5xx.
+        String id = graph.publish("order-actions", "{\"order_id\":\"not an order\",\"action\":\"teleport\"}",
+                                  Map.of("action", "teleport"));
+        JsonNode deadLetter = within(Duration.ofSeconds(10), () -> find(
+                d -> d.path("id").asText().equals(id) && d.path("dead_letter").asBoolean()
+                        && d.path("status").asInt() / 100 == 2));
+        assertEquals("dead-letters", deadLetter.path("target").asText());
+        List<JsonNode> attempts = new ArrayList<>();
+        for (JsonNode d : graph.deliveries()) {
+            if (d.path("id").asText().equals(id) && !d.path("dead_letter").asBoolean()) {
+                attempts.add(d);
+            }
+        }
+        assertEquals(1, attempts.size(), attempts.toString());
+        assertEquals(422, attempts.getFirst().path("status").asInt());
+        Path folder = graph.buckets.resolve("dead-letters/dead-letters/google.cloud.pubsub.topic.v1.messagePublished");
+        JsonNode kept = within(Duration.ofSeconds(10), () -> {
+            if (!Files.isDirectory(folder)) {
+                return null;
+            }
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    JsonNode event = GraphProcess.MAPPER.readTree(f.toFile());
+                    if (event.path("id").asText().equals(id)) {
+                        return event;
+                    }
+                }
+            }
+            return null;
+        });
+        assertEquals("422", kept.path("knativeerrorcode").asText(), kept.toString());
+        Thread.sleep(1500);
+        long deliveries = 0;
+        for (JsonNode d : graph.deliveries()) {
+            deliveries += d.path("id").asText().equals(id) ? 1 : 0;
+        }
+        assertEquals(2, deliveries, "acked once dead-lettered: the emulator does not deliver it again");
+    }
+
+    @Test
     @Order(3)
     void aPhotoGetsThumbnailsAndAReplacedOneNewOnes() throws Exception {
         Path uploads = Files.createDirectories(graph.buckets.resolve("demo-uploads/uploads"));
