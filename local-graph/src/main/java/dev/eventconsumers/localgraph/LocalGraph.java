@@ -121,7 +121,6 @@ public final class LocalGraph {
         searchUp.thenRun(() -> upAfter.put("OpenSearch", seconds(t0)));
 
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
-        Broker[] broker = new Broker[1];
         List<CompletableFuture<Void>> ready = new ArrayList<>(List.of(firestoreUp, pubsubUp, searchUp));
         for (Map.Entry<String, Map<String, String>> entry : manifests.serviceEnv().entrySet()) {
             String name = entry.getKey();
@@ -161,26 +160,17 @@ public final class LocalGraph {
                 }
             }, starters));
         }
-        stops.add(() -> {
-            List<ServiceProcess> all;
-            synchronized (services) {
-                all = List.copyOf(services.values());
-            }
-            all.parallelStream().forEach(ServiceProcess::stop);
-        });
-        broker[0] = new Broker(manifests, name -> {
-            synchronized (services) {
-                return Optional.ofNullable(services.get(name)).map(ServiceProcess::url);
-            }
-        }, backoffScale, log);
-        stops.add(broker[0]::close);
+        stops.add(() -> services.values().parallelStream().forEach(ServiceProcess::stop));
+        Broker broker = new Broker(manifests, name -> Optional.ofNullable(services.get(name)).map(ServiceProcess::url),
+                                   backoffScale, log);
+        stops.add(broker::close);
 
         // Sources: Pub/Sub topics and Firestore collections the Triggers listen to, the bucket folders, schedules.
         String pubsub = pubsubHost;
         firestoreUp.join();
         pubsubUp.join();
         for (String topic : filtered(manifests, "source", "/topics/")) {
-            PubSubBridge bridge = new PubSubBridge(pubsub, project, topic, broker[0], log);
+            PubSubBridge bridge = new PubSubBridge(pubsub, project, topic, broker, log);
             bridge.create();
             stops.add(bridge::stop);
             Thread.ofVirtual().name("pubsub-" + topic).start(bridge);
@@ -197,14 +187,14 @@ public final class LocalGraph {
             }
         });
         for (String collection : filtered(manifests, "subject", "documents/")) {
-            FirestoreWatcher watcher = new FirestoreWatcher(firestore, project, collection, broker[0], log);
+            FirestoreWatcher watcher = new FirestoreWatcher(firestore, project, collection, broker, log);
             watcher.start();
             stops.add(watcher::stop);
         }
-        BucketWatcher bucketWatcher = new BucketWatcher(buckets, broker[0], log, 50);
+        BucketWatcher bucketWatcher = new BucketWatcher(buckets, broker, log, 50);
         stops.add(bucketWatcher::stop);
         Thread.ofVirtual().name("buckets").start(bucketWatcher);
-        PingScheduler pings = new PingScheduler(manifests, broker[0], Clock.systemUTC());
+        PingScheduler pings = new PingScheduler(manifests, broker, Clock.systemUTC());
         stops.add(pings::stop);
         Thread.ofVirtual().name("pingsources").start(pings);
 
@@ -215,7 +205,7 @@ public final class LocalGraph {
         }
         Map<String, ServiceProcess> byName = new java.util.TreeMap<>(services);
         ControlServer control = new ControlServer(free ? 0 : Integer.parseInt(options.getOrDefault("port",
-                Integer.toString(BROKER_PORT))), broker[0], pings, manifests, byName, log);
+                Integer.toString(BROKER_PORT))), broker, pings, manifests, byName, log);
         control.start();
         stops.add(control::stop);
         starters.shutdown();
