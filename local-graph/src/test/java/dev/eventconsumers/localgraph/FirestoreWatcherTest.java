@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import com.google.events.cloud.firestore.v1.DocumentEventData;
 import dev.eventconsumers.orders.FirestoreEmulator;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,7 @@ class FirestoreWatcherTest {
     void updateCreateAndDeleteAreWrittenEventsWithValueOldValueAndMask() throws Exception {
         FirestoreEmulator emulator = FirestoreEmulator.shared();
         String collection = "orders" + System.nanoTime();
-        try (Firestore db = FirestoreOptions.newBuilder().setProjectId(FirestoreEmulator.PROJECT)
-                .setEmulatorHost(emulator.host()).build().getService();
+        try (Firestore db = emulator.client();
              CapturingSubscriber subscriber = new CapturingSubscriber()) {
             db.collection(collection).document("a").set(Map.of("status", "CREATED", "cents", 4250L,
                                                                 "address", Map.of("city", "Oslo", "zip", "0150"))).get();

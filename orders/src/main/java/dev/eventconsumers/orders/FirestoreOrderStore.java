@@ -1,9 +1,7 @@
 package dev.eventconsumers.orders;
 
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.NoCredentials;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.CollectionReference;
 import com.google.cloud.firestore.DocumentReference;
@@ -17,7 +15,6 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
 import com.google.cloud.firestore.WriteResult;
-import io.grpc.ManagedChannelBuilder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,14 +75,9 @@ public final class FirestoreOrderStore implements OrderStore {
     public static Firestore client(String projectId, Optional<String> emulatorHost, Duration timeout) {
         FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(projectId)
                 .setRetrySettings(BoundedRetries.within(timeout, Duration.ofSeconds(2)));
-        // A plaintext channel to the emulator, without credentials (setEmulatorHost alone did not reach it here).
-        emulatorHost.filter(h -> !h.isBlank()).ifPresent(host -> options
-                .setHost(host)
-                .setCredentials(NoCredentials.getInstance())
-                .setChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
-                                            .setEndpoint(host)
-                                            .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
-                                            .build()));
+        // The client's own emulator settings (plaintext, the emulator's "owner" credentials). A plaintext channel with
+        // NoCredentials reads and writes too, but its snapshot listeners never hear back.
+        emulatorHost.filter(h -> !h.isBlank()).ifPresent(options::setEmulatorHost);
         return options.build().getService();
     }
 
