@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
+import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.EmulatorProcess;
 import dev.eventconsumers.searchindexer.OpenSearchServer;
 
@@ -124,7 +124,7 @@ public final class LocalGraph {
         List<CompletableFuture<Void>> ready = new ArrayList<>(List.of(firestoreUp, pubsubUp, searchUp));
         for (Map.Entry<String, Map<String, String>> entry : manifests.serviceEnv().entrySet()) {
             String name = entry.getKey();
-            int port = free ? freePort() : PORTS.getOrDefault(name, freePort());
+            int port = !free && PORTS.containsKey(name) ? PORTS.get(name) : freePort();
             Map<String, String> env = new LinkedHashMap<>(entry.getValue());
             env.put("LOG_FORMAT", "text");
             env.put("BLOBSTORE_KIND", "filesystem");
@@ -166,19 +166,15 @@ public final class LocalGraph {
         stops.add(broker::close);
 
         // Sources: Pub/Sub topics and Firestore collections the Triggers listen to, the bucket folders, schedules.
-        String pubsub = pubsubHost;
         firestoreUp.join();
         pubsubUp.join();
         for (String topic : filtered(manifests, "source", "/topics/")) {
-            PubSubBridge bridge = new PubSubBridge(pubsub, project, topic, broker, log);
+            PubSubBridge bridge = new PubSubBridge(pubsubHost, project, topic, broker, log);
             bridge.create();
             stops.add(bridge::stop);
             Thread.ofVirtual().name("pubsub-" + topic).start(bridge);
         }
-        // The emulator's own settings (its "owner" credentials): the services' plaintext channel without credentials
-        // reads and writes, but its snapshot listeners never hear back.
-        Firestore firestore = FirestoreOptions.newBuilder().setProjectId(project)
-                .setEmulatorHost(firestoreHost).build().getService();
+        Firestore firestore = FirestoreOrderStore.client(project, Optional.of(firestoreHost));
         stops.add(() -> {
             try {
                 firestore.close();
@@ -215,7 +211,7 @@ public final class LocalGraph {
         byName.forEach((name, s) -> env.put(name.toUpperCase().replace('-', '_'),
                                             "http://localhost:" + s.url().getPort()));
         env.put("FIRESTORE_EMULATOR_HOST", firestoreHost);
-        env.put("PUBSUB_EMULATOR_HOST", pubsub);
+        env.put("PUBSUB_EMULATOR_HOST", pubsubHost);
         env.put("OPENSEARCH_URL", opensearch);
         env.put("GCP_PROJECT", project);
         env.put("BUCKETS", buckets.toString());
@@ -232,7 +228,7 @@ public final class LocalGraph {
                                                root.relativize(s.log())));
         out.printf("  %-15s %s   (POST a CloudEvent; POST /pingsources/NAME fires one now)%n", "broker",
                    "http://localhost:" + control.port());
-        out.println("  Firestore emulator " + firestoreHost + ", Pub/Sub emulator " + pubsub + " (project "
+        out.println("  Firestore emulator " + firestoreHost + ", Pub/Sub emulator " + pubsubHost + " (project "
                             + project + "), OpenSearch " + opensearch);
         out.println("  buckets in " + buckets + "; addresses and dev tokens: . " + root.relativize(state.resolve("env")));
         out.println("  up after (s): " + upAfter.entrySet().stream()
@@ -323,7 +319,7 @@ public final class LocalGraph {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static boolean inUse(int port) {
+    static boolean inUse(int port) {
         try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
             return true;
         } catch (IOException e) {
