@@ -3,7 +3,6 @@ package dev.eventconsumers.localgraph;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,8 @@ import dev.eventconsumers.blobstore.FilesystemBlobStore;
  * the root is a bucket, every file in it (outside dot-folders such as the blob store's {@code .blobstore}) an object.
  * A file that is new or replaced, and unchanged over two scans (so a copy in progress is not announced), is
  * published with a {@code StorageObjectData} as Cloud Storage writes it: size, MD5 and CRC32C of the bytes, content
- * type (the one the blob store recorded, else guessed from the name), and a generation that grows with every
+ * type (as the blob store
+ * gives it: recorded when a service wrote the file, else probed), and a generation that grows with every
  * version. Files present at start are taken as already announced.
  */
 final class BucketWatcher implements Runnable {
@@ -150,7 +150,7 @@ final class BucketWatcher implements Runnable {
         }
         long generation = Math.max(version.modified(), generations.getOrDefault(relative, 0L) + 1);
         generations.put(relative, generation);
-        String contentType = recordedContentType(bucket, name).orElseGet(() -> guess(name));
+        String contentType = contentType(bucket, name);
         Instant updated = Instant.EPOCH.plus(version.modified(), ChronoUnit.MICROS).truncatedTo(ChronoUnit.MILLIS);
         String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
         ObjectNode data = MAPPER.createObjectNode()
@@ -205,25 +205,16 @@ final class BucketWatcher implements Runnable {
         return Base64.getEncoder().encodeToString(out.toByteArray());
     }
 
-    /** The content type the blob store recorded when a service wrote the object. */
-    private java.util.Optional<String> recordedContentType(String bucket, String name) {
+    /**
+     * The content type the blob store gives the object: the one recorded when a service wrote it, else the one it
+     * probes from the file, as for every file copied in by hand.
+     */
+    private String contentType(String bucket, String name) {
         try {
             return stores.computeIfAbsent(bucket, b -> new FilesystemBlobStore(root.resolve(b), b)).stat(name)
-                    .map(BlobInfo::contentType).filter(t -> !t.isBlank());
+                    .map(BlobInfo::contentType).orElse("application/octet-stream");
         } catch (RuntimeException notABucketName) {
-            return java.util.Optional.empty();
+            return "application/octet-stream";
         }
-    }
-
-    private static String guess(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".webp")) {
-            return "image/webp";
-        }
-        if (lower.endsWith(".json")) {
-            return "application/json";
-        }
-        String guessed = URLConnection.guessContentTypeFromName(name);
-        return guessed != null ? guessed : "application/octet-stream";
     }
 }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.eventconsumers.problem.Problem;
 
 /**
  * The graph's own HTTP port, on loopback:
@@ -199,9 +200,8 @@ final class ControlServer {
     }
 
     private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
-        send(exchange, status, "application/problem+json", MAPPER.writeValueAsBytes(
-                MAPPER.createObjectNode().put("type", "about:blank").put("title", title).put("status", status)
-                        .put("detail", detail)));
+        String slug = title.toLowerCase(Locale.ROOT).replace(' ', '-');
+        send(exchange, status, Problem.MEDIA_TYPE, Problem.of(slug, title, status, detail).toJson());
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
