@@ -30,9 +30,6 @@ final class DeliveryLog {
      */
     record Delivery(Instant time, String id, String type, String subject, String trigger, String target, int status,
                     String error, long latencyMillis, int attempt, int maxAttempts, boolean deadLetter) {
-        boolean succeeded() {
-            return status >= 200 && status < 300;
-        }
     }
 
     private final PrintStream out;

@@ -1,7 +1,6 @@
 package dev.eventconsumers.localgraph;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -285,7 +284,7 @@ class LocalGraphTest {
             assertFalse(p.isAlive(), p.pid() + " " + p.info().commandLine().orElse("") + " is still running");
         }
         for (int port : ports) {
-            assertFalse(listening(port), "port " + port + " is still open");
+            assertFalse(LocalGraph.inUse(port), "port " + port + " is still open");
         }
         within(Duration.ofSeconds(5), () -> graph.output().stream().anyMatch(l -> l.equals("local graph stopped"))
                 ? true : null);
@@ -327,14 +326,6 @@ class LocalGraphTest {
             properties.load(in);
         }
         return Long.parseLong(properties.getProperty("metadata.generation", "0"));
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Polls until {@code probe} returns non-null; fails after {@code bound}. */

@@ -49,24 +49,17 @@ public final class EmulatorProcess {
      * @return the running process and its {@code 127.0.0.1:PORT}
      */
     static Running start(String name, List<String> command) {
-        return start(name, command, 0);
+        return start(name, command, 0, java.util.Map.of());
     }
 
     /**
      * Starts the launcher on a port and waits (60 s at most) until it answers.
      *
-     * @param name    for messages, e.g. {@code Firestore}
-     * @param command the launcher and its arguments before the host and port options
-     * @param port    the port, or 0 for a free one
-     * @return the running process and its {@code 127.0.0.1:PORT}
-     */
-    public static Running start(String name, List<String> command, int port) {
-        return start(name, command, port, java.util.Map.of());
-    }
-
-    /**
+     * @param name        for messages, e.g. {@code Firestore}
+     * @param command     the launcher and its arguments before the host and port options
+     * @param port        the port, or 0 for a free one
      * @param environment added to the launcher's environment (e.g. {@code JAVA_TOOL_OPTIONS})
-     * @see #start(String, List, int)
+     * @return the running process and its {@code 127.0.0.1:PORT}
      */
     public static Running start(String name, List<String> command, int port, java.util.Map<String, String> environment) {
         try {

@@ -33,9 +33,10 @@ public final class OpenSearchServer {
     private final int httpPort;
     private final int transportPort;
     private Process process;
-    private String javaOptions = "";
+    private final String javaOptions;
 
-    private OpenSearchServer() throws IOException {
+    private OpenSearchServer(String javaOptions) throws IOException {
+        this.javaOptions = javaOptions;
         String configured = System.getProperty("opensearch.home");
         Path inModule = Path.of("target/opensearch/opensearch-2.19.3");
         this.home = (configured != null ? Path.of(configured)
@@ -56,16 +57,14 @@ public final class OpenSearchServer {
      * @param javaOptions more options for its JVM (after the 512 MiB heap), e.g. {@code -XX:TieredStopAtLevel=1}
      */
     public static OpenSearchServer unstarted(String javaOptions) throws IOException {
-        OpenSearchServer server = new OpenSearchServer();
-        server.javaOptions = javaOptions;
-        return server;
+        return new OpenSearchServer(javaOptions);
     }
 
     /** @return the server of this JVM, started on first use */
     public static synchronized OpenSearchServer shared() {
         if (shared == null) {
             try {
-                shared = new OpenSearchServer();
+                shared = new OpenSearchServer("");
                 shared.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(shared::stopAndDelete));
             } catch (IOException e) {
