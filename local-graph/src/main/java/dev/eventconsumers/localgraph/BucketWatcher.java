@@ -5,7 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -17,6 +25,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -30,11 +39,11 @@ import dev.eventconsumers.blobstore.FilesystemBlobStore;
 /**
  * Cloud Storage's {@code google.cloud.storage.object.v1.finalized} for the local bucket folders: every folder below
  * the root is a bucket, every file in it (outside dot-folders such as the blob store's {@code .blobstore}) an object.
- * A file that is new or replaced, and unchanged over two scans (so a copy in progress is not announced), is
- * published with a {@code StorageObjectData} as Cloud Storage writes it: size, MD5 and CRC32C of the bytes, content
- * type (as the blob store
- * gives it: recorded when a service wrote the file, else probed), and a generation that grows with every
- * version. Files present at start are taken as already announced.
+ * The folders are watched (inotify on Linux), so only files that changed are looked at: a file that is new or
+ * replaced, and unchanged over two checks (so a copy in progress is not announced), is published with a
+ * {@code StorageObjectData} as Cloud Storage writes it: size, MD5 and CRC32C of the bytes, content type (as the blob
+ * store gives it: recorded when a service wrote the file, else probed), and a generation that grows with every
+ * version. Files present at start are taken as already announced; when the watch overflows, every file is checked.
  */
 final class BucketWatcher implements Runnable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,43 +55,36 @@ final class BucketWatcher implements Runnable {
     private final Broker broker;
     private final DeliveryLog log;
     private final long intervalMillis;
-    private final Map<Path, Version> seen = new HashMap<>();
+    private final WatchService watcher;
+    private final Map<WatchKey, Path> folders = new HashMap<>();
+    /** Files that changed and are not announced yet, with how they looked at the last check (null: not yet). */
+    private final Map<Path, Version> pending = new HashMap<>();
     private final Map<Path, Version> announced = new HashMap<>();
     private final Map<Path, Long> generations = new HashMap<>();
     private final Map<String, BlobStore> stores = new HashMap<>();
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
     private volatile boolean running = true;
 
-    BucketWatcher(Path root, Broker broker, DeliveryLog log, long intervalMillis) {
+    BucketWatcher(Path root, Broker broker, DeliveryLog log, long intervalMillis) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.broker = broker;
         this.log = log;
         this.intervalMillis = intervalMillis;
-        scan().forEach((file, version) -> {
-            announced.put(file, version);
-            seen.put(file, version);
-        });
+        this.watcher = this.root.getFileSystem().newWatchService();
+        watchTree(this.root);
+        announced.putAll(scan());
     }
 
     @Override
     public void run() {
         while (running) {
             try {
-                Thread.sleep(intervalMillis);
-                Map<Path, Version> now = scan();
-                for (Map.Entry<Path, Version> entry : now.entrySet()) {
-                    Path file = entry.getKey();
-                    Version version = entry.getValue();
-                    if (version.equals(seen.get(file)) && !version.equals(announced.get(file))) {
-                        announced.put(file, version);
-                        announce(file, version);
-                    }
+                for (WatchKey key = watcher.poll(intervalMillis, TimeUnit.MILLISECONDS); key != null;
+                     key = watcher.poll()) {
+                    changed(key);
                 }
-                announced.keySet().retainAll(now.keySet());
-                seen.clear();
-                seen.putAll(now);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                check();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
                 log.note("bucket watcher: " + e.getMessage());
@@ -92,36 +94,127 @@ final class BucketWatcher implements Runnable {
 
     void stop() {
         running = false;
+        try {
+            watcher.close();
+        } catch (IOException ignored) {
+            // stopping anyway
+        }
+    }
+
+    private void changed(WatchKey key) {
+        Path folder = folders.get(key);
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || folder == null) {
+                scan().forEach((file, version) -> {
+                    if (!version.equals(announced.get(file))) {
+                        pending.putIfAbsent(file, null);
+                    }
+                });
+                continue;
+            }
+            Path path = folder.resolve((Path) event.context());
+            if (hidden(path)) {
+                continue;
+            }
+            if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                // A new folder: watch it, and look at what was written into it before the watch began.
+                watchTree(path);
+                scan(path).keySet().forEach(file -> pending.putIfAbsent(file, null));
+            } else if (root.relativize(path).getNameCount() >= 2) {
+                pending.putIfAbsent(root.relativize(path), null);
+            }
+        }
+        if (!key.reset()) {
+            folders.remove(key);
+        }
+    }
+
+    /** Announces each pending file that looks the same as at the last check; forgets those that are gone. */
+    private void check() {
+        for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Path, Version> entry = it.next();
+            Version now = version(root.resolve(entry.getKey()));
+            if (now == null) {
+                it.remove();
+                announced.remove(entry.getKey());
+            } else if (now.equals(entry.getValue())) {
+                it.remove();
+                if (!now.equals(announced.get(entry.getKey()))) {
+                    announced.put(entry.getKey(), now);
+                    announce(entry.getKey(), now);
+                }
+            } else {
+                entry.setValue(now);
+            }
+        }
+    }
+
+    private void watchTree(Path top) {
+        try {
+            Files.walkFileTree(top, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    if (!dir.equals(root) && hidden(dir)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    folders.put(dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                                             StandardWatchEventKinds.ENTRY_MODIFY,
+                                             StandardWatchEventKinds.ENTRY_DELETE), dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.note("bucket watcher cannot watch " + top + ": " + e.getMessage());
+        }
+    }
+
+    private boolean hidden(Path path) {
+        for (Path part : root.relativize(path)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Version version(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                                                                  LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() ? new Version(attributes.size(),
+                    attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS)) : null;
+        } catch (IOException gone) {
+            return null;
+        }
     }
 
     private Map<Path, Version> scan() {
+        return scan(root);
+    }
+
+    /** Every object file below {@code top}, by its path relative to the root. */
+    private Map<Path, Version> scan(Path top) {
         Map<Path, Version> files = new LinkedHashMap<>();
-        if (!Files.isDirectory(root)) {
+        if (!Files.isDirectory(top)) {
             return files;
         }
-        try (Stream<Path> walk = Files.walk(root)) {
+        try (Stream<Path> walk = Files.walk(top)) {
             walk.forEach(path -> {
                 Path relative = root.relativize(path);
-                if (relative.getNameCount() < 2) {
-                    return;
-                }
-                for (Path part : relative) {
-                    if (part.toString().startsWith(".")) {
-                        return;
+                if (relative.getNameCount() >= 2 && !hidden(path)) {
+                    Version version = version(path);
+                    if (version != null) {
+                        files.put(relative, version);
                     }
-                }
-                try {
-                    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                    if (attributes.isRegularFile()) {
-                        files.put(relative, new Version(attributes.size(),
-                                                        attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.MICROSECONDS)));
-                    }
-                } catch (IOException gone) {
-                    // removed while walking: it is gone in this scan
                 }
             });
         } catch (UncheckedIOException | IOException e) {
-            // a folder removed while walking; the next scan sees the rest
+            // a folder removed while walking; what is left is enough
         }
         return files;
     }
