@@ -67,9 +67,10 @@ final class PubSubBridge implements Runnable {
                     Thread.sleep(20);
                 }
             } catch (IOException e) {
+                // After a pause, so that Ctrl-C, which stops the emulator at once, is not reported as a failure.
+                pause();
                 if (running) {
                     log.note("Pub/Sub pull of " + topic + ": " + e.getMessage());
-                    pause();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
