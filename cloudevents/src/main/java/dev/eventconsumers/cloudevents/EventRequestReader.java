@@ -24,23 +24,31 @@ import java.util.Optional;
  * Reads what arrived over HTTP as one CloudEvent or a batch of them. The SDK parses binary and structured mode;
  * this class picks the mode, splits batches, recognises Pub/Sub push and Cloud Scheduler requests, and checks
  * what the SDK lets through (empty required attributes, repeated {@code ce-*} headers, percent-encoding).
+ * {@link CloudEventService} reads every request with it; so does anything else that receives CloudEvents (the local
+ * run's broker ingress and its reading of Knative replies), so that there is one reader.
+ * <pre>{@code
+ * switch (EventRequestReader.read(headers, body)) {
+ *     case EventRequestReader.Single single -> route(single.event());
+ *     case EventRequestReader.Batch batch -> batch.items().forEach(...);
+ * }
+ * }</pre>
  */
-final class EventRequestReader {
+public final class EventRequestReader {
     static final String BATCH_MEDIA_TYPE = "application/cloudevents-batch+json";
     private static final String STRUCTURED_PREFIX = "application/cloudevents";
     private static final List<String> REQUIRED = List.of("id", "source", "type", "specversion");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What a request holds. */
-    sealed interface Incoming {
+    public sealed interface Incoming {
     }
 
-    /** One event. */
-    record Single(CloudEvent event) implements Incoming {
+    /** @param event one event */
+    public record Single(CloudEvent event) implements Incoming {
     }
 
-    /** A batch: each item is an event or the reason it is not one. */
-    record Batch(List<BatchItem> items) implements Incoming {
+    /** @param items a batch: each item is an event or the reason it is not one */
+    public record Batch(List<BatchItem> items) implements Incoming {
     }
 
     /**
@@ -48,7 +56,7 @@ final class EventRequestReader {
      * @param event   the event, when the item is valid
      * @param invalid why the item is not a valid event, otherwise
      */
-    record BatchItem(int index, Optional<CloudEvent> event, Optional<InvalidEventException> invalid) {
+    public record BatchItem(int index, Optional<CloudEvent> event, Optional<InvalidEventException> invalid) {
     }
 
     private EventRequestReader() {
@@ -60,7 +68,7 @@ final class EventRequestReader {
      * @return the event(s)
      * @throws InvalidEventException when the request is not an event of any accepted shape
      */
-    static Incoming read(Map<String, List<String>> headers, byte[] body) {
+    public static Incoming read(Map<String, List<String>> headers, byte[] body) {
         String mediaType = GooglePayloads.mediaType(first(headers, "content-type").orElse(null)).orElse("");
         if (mediaType.equals(BATCH_MEDIA_TYPE)) {
             return readBatch(body);

@@ -6,7 +6,7 @@ import com.google.events.cloud.firestore.v1.DocumentEventData;
 import com.google.events.cloud.pubsub.v1.MessagePublishedData;
 import com.google.events.cloud.scheduler.v1.SchedulerJobData;
 import com.google.events.cloud.storage.v1.StorageObjectData;
-import dev.eventconsumers.cloudevents.samples.Sample;
+import dev.eventconsumers.testkit.Sample;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

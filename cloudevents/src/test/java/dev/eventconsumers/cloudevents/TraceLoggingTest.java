@@ -1,7 +1,7 @@
 package dev.eventconsumers.cloudevents;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventconsumers.cloudevents.samples.Sample;
+import dev.eventconsumers.testkit.Sample;
 import dev.eventconsumers.runtime.ServiceLogging;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;

@@ -4,7 +4,8 @@ import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Firestore;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
-import dev.eventconsumers.orders.FirestoreEmulator;
+import dev.eventconsumers.orders.FirestoreOrderStore;
+import dev.eventconsumers.testkit.FirestoreEmulator;
 import dev.eventconsumers.orders.OrderStatus;
 
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ public final class DailyReportBenchmark {
         }
         FirestoreEmulator emulator = FirestoreEmulator.shared();
         emulator.reset();
-        Firestore firestore = emulator.client();
+        Firestore firestore = FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, emulator.host());
         LocalDate day = LocalDate.parse("2026-11-26");
         Instant start = day.atStartOfDay(ZoneId.of("UTC")).toInstant();
         Random random = new Random(42);

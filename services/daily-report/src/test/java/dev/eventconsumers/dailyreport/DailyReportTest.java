@@ -3,14 +3,14 @@ package dev.eventconsumers.dailyreport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
-import dev.eventconsumers.blobstore.UnreachableStorage;
-import dev.eventconsumers.orders.FirestoreEmulator;
+import dev.eventconsumers.testkit.UnreachableStorage;
+import dev.eventconsumers.testkit.FirestoreEmulator;
+import dev.eventconsumers.testkit.TestConfig;
 import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.Order;
 import dev.eventconsumers.orders.OrderStatus;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,21 +60,20 @@ class DailyReportTest {
     @BeforeAll
     static void start() {
         emulator = FirestoreEmulator.shared();
-        store = new FirestoreOrderStore(emulator.client());
+        store = new FirestoreOrderStore(FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, emulator.host()));
         reports = Buckets.filesystem(buckets).bucket("reports");
-        utc = server(ZoneId.of("UTC"), reports);
-        berlin = server(BERLIN, Buckets.filesystem(buckets).bucket("reports-berlin"));
+        utc = server(config("UTC", "reports", emulator.host()), Buckets.filesystem(buckets));
+        berlin = server(config(BERLIN.getId(), "reports-berlin", emulator.host()), Buckets.filesystem(buckets));
     }
 
-    static WebServer server(ZoneId zone, BlobStore bucket) {
-        return server(new MakeDailyReport(new FirestoreOrderSource(emulator.client()), bucket, zone, 31,
-                                          Clock.systemUTC()));
+    /** The report's own config with the test's zone, bucket and Firestore. */
+    static Config config(String zone, String bucket, String firestore) {
+        return TestConfig.of(Map.of("report.zone", zone, "report.bucket", bucket, "gcp.project", FirestoreEmulator.PROJECT,
+                                    "firestore.emulator.host", firestore, "firestore.timeout", "PT2S"));
     }
 
-    static WebServer server(MakeDailyReport useCase) {
-        return ServiceServer.start(Config.just(ConfigSources.create(Map.of("server.port", "0",
-                                                                           "server.host", "127.0.0.1"))),
-                                   routing -> DailyReportRoutes.routing(routing, useCase));
+    static WebServer server(Config config, Buckets buckets) {
+        return ServiceServer.start(config, DailyReportService.create(config, buckets, Clock.systemUTC()));
     }
 
     @AfterAll
@@ -278,12 +277,8 @@ class DailyReportTest {
 
     @Test
     void firestoreOrStorageDownIsARetryAndWritesNothing() {
-        WebServer noFirestore = server(new MakeDailyReport(new FirestoreOrderSource(FirestoreOrderStore.client(
-                FirestoreEmulator.PROJECT, Optional.of("127.0.0.1:9"), Duration.ofSeconds(2))), reports,
-                                                           ZoneId.of("UTC"), 31, Clock.systemUTC()));
-        WebServer noStorage = server(new MakeDailyReport(new FirestoreOrderSource(emulator.client()),
-                                                         Buckets.gcs(UnreachableStorage.client()).bucket("reports"),
-                                                         ZoneId.of("UTC"), 31, Clock.systemUTC()));
+        WebServer noFirestore = server(config("UTC", "reports", "127.0.0.1:9"), Buckets.filesystem(buckets));
+        WebServer noStorage = server(config("UTC", "reports", emulator.host()), Buckets.gcs(UnreachableStorage.client()));
         try {
             HttpResponse<String> firestore = ping(noFirestore, "2026-11-27T02:00:00Z", "");
             assertEquals(503, firestore.statusCode(), firestore.body());

@@ -1,13 +1,10 @@
 package dev.eventconsumers.deadletters;
 
-import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.runtime.ServiceLogging;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
 
-import java.time.Clock;
-
-/** Starts the dead-letter sink: config, logging, the bucket ({@code deadletters.bucket}), routes. */
+/** Starts the dead-letter sink: config, logging, the service. */
 public final class Main {
     private Main() {
     }
@@ -18,9 +15,6 @@ public final class Main {
     public static void main(String[] args) {
         Config config = Config.create();
         ServiceLogging.configure(config);
-        Buckets buckets = Buckets.fromConfig(config.get("blobstore"), ServiceLogging.projectId(config));
-        String bucket = config.get("deadletters.bucket").asString().orElse("dead-letters");
-        KeepDeadLetter useCase = new KeepDeadLetter(buckets.bucket(bucket), Clock.systemUTC());
-        ServiceServer.start(config, routing -> DeadLetterRoutes.routing(routing, useCase));
+        ServiceServer.start(config, DeadLettersService.create(config));
     }
 }

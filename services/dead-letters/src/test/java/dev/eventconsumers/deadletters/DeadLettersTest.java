@@ -3,15 +3,14 @@ package dev.eventconsumers.deadletters;
 import dev.eventconsumers.blobstore.BlobInfo;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
-import dev.eventconsumers.blobstore.GcsBlobStore;
-import dev.eventconsumers.blobstore.UnreachableStorage;
-import dev.eventconsumers.cloudevents.samples.Sample;
+import dev.eventconsumers.testkit.UnreachableStorage;
+import dev.eventconsumers.testkit.Sample;
+import dev.eventconsumers.testkit.TestConfig;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -40,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ServerTest
 class DeadLettersTest {
     static final HttpClient CLIENT = HttpClient.newHttpClient();
-    static final BlobStore BUCKET = bucket();
+    static final Buckets BUCKETS = buckets();
+    static final BlobStore BUCKET = BUCKETS.bucket("dead-letters");
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
 
     private final URI uri;
@@ -49,9 +49,9 @@ class DeadLettersTest {
         this.uri = uri;
     }
 
-    static BlobStore bucket() {
+    static Buckets buckets() {
         try {
-            return Buckets.filesystem(Files.createTempDirectory("dead-letters")).bucket("dead-letters");
+            return Buckets.filesystem(Files.createTempDirectory("dead-letters"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,7 +60,7 @@ class DeadLettersTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServiceServer.routing(routing);
-        DeadLetterRoutes.routing(routing, new KeepDeadLetter(BUCKET, CLOCK));
+        DeadLettersService.create(TestConfig.of(Map.of()), BUCKETS, CLOCK).routing(routing);
     }
 
     @BeforeEach
@@ -138,10 +138,9 @@ class DeadLettersTest {
 
     @Test
     void unavailableBucketIsRetried() throws Exception {
-        BlobStore unreachable = new GcsBlobStore(UnreachableStorage.client(), "dead-letters");
-        WebServer server = ServiceServer.start(
-                Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
-                routing -> DeadLetterRoutes.routing(routing, new KeepDeadLetter(unreachable, CLOCK)));
+        Config config = TestConfig.of(Map.of());
+        WebServer server = ServiceServer.start(config, DeadLettersService.create(
+                config, Buckets.gcs(UnreachableStorage.client()), CLOCK));
         try {
             HttpResponse<String> response = CLIENT.send(Sample.load("ping").request(
                     URI.create("http://127.0.0.1:" + server.port())), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.eventconsumers.orderworker;
 
+import dev.eventconsumers.testkit.Sample;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.pubsub.v1.PubsubMessage;
@@ -304,8 +305,8 @@ class OrderWorkerTest {
     @Test
     void thePlainPushSampleIsHandled() {
         worker.seedOrderWithId("ORD-20261127-1a2b3c4d");
-        dev.eventconsumers.cloudevents.samples.Sample sample =
-                dev.eventconsumers.cloudevents.samples.Sample.load("pubsub-push");
+        dev.eventconsumers.testkit.Sample sample =
+                dev.eventconsumers.testkit.Sample.load("pubsub-push");
         List<String> headers = new ArrayList<>();
         sample.headers().forEach(h -> {
             headers.add(h.getKey());

@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import dev.eventconsumers.orders.FirestoreEmulator;
+import dev.eventconsumers.testkit.FirestoreEmulator;
 import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.FirestoreOutbox;
 import dev.eventconsumers.orders.FlushOutbox;
 import dev.eventconsumers.orders.Order;
 import dev.eventconsumers.orders.OrderStatus;
-import dev.eventconsumers.orders.PubSubEmulator;
+import dev.eventconsumers.testkit.PubSubEmulator;
 import dev.eventconsumers.orders.PubSubPublisher;
-import dev.eventconsumers.orders.TcpProxy;
+import dev.eventconsumers.testkit.TcpProxy;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
@@ -48,27 +48,27 @@ final class WorkerServer implements AutoCloseable {
     final PubSubEmulator pubsub = PubSubEmulator.shared();
     final TcpProxy firestoreProxy = new TcpProxy(firestoreEmulator.host());
     final TcpProxy pubsubProxy = new TcpProxy(pubsub.host());
-    final Firestore firestore;
     /** A direct client, not through the proxy, for seeding and checking. */
     final Firestore direct;
+    /** The outbox flush the API's schedule runs, straight to the emulators (the worker's follow-ons share it). */
     final FlushOutbox flush;
     private final PubSubPublisher publisher;
+    private final OrderWorkerService service;
     private final WebServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WorkerServer() {
         firestoreEmulator.reset();
         pubsub.topicWithSubscription(TOPIC);
-        firestore = FirestoreOrderStore.client(FirestoreEmulator.PROJECT, Optional.of(firestoreProxy.host()),
-                                               Duration.ofSeconds(3));
-        direct = firestoreEmulator.client();
-        publisher = new PubSubPublisher(PubSubEmulator.PROJECT, Optional.of(pubsubProxy.host()), Duration.ofSeconds(2));
-        Clock clock = Clock.systemUTC();
-        flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
-        HandleOrderAction useCase = new HandleOrderAction(new FirestoreActionStore(firestore), flush, TOPIC, clock);
-        server = ServiceServer.start(Config.just(ConfigSources.create(Map.of("server.port", "0",
-                                                                             "server.host", "127.0.0.1"))),
-                                     routing -> OrderWorkerRoutes.routing(routing, useCase));
+        direct = FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, firestoreEmulator.host());
+        publisher = new PubSubPublisher(PubSubEmulator.PROJECT, Optional.of(pubsub.host()), Duration.ofSeconds(2));
+        flush = new FlushOutbox(new FirestoreOutbox(direct), publisher, Clock.systemUTC());
+        Config config = TestConfig.of(Map.of("gcp.project", FirestoreEmulator.PROJECT,
+                                             "firestore.emulator.host", firestoreProxy.host(), "firestore.timeout", "PT3S",
+                                             "pubsub.emulator.host", pubsubProxy.host(), "pubsub.timeout", "PT2S",
+                                             "outbox.topic", TOPIC));
+        service = OrderWorkerService.create(config);
+        server = ServiceServer.start(config, service);
     }
 
     void reset() {
@@ -199,8 +199,8 @@ final class WorkerServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        service.close();
         publisher.close();
-        firestore.shutdown();
         direct.shutdown();
         firestoreProxy.close();
         pubsubProxy.close();

@@ -1,5 +1,7 @@
 package dev.eventconsumers.ordersapi;
 
+import dev.eventconsumers.ordersearch.OpenSearchIndex;
+import dev.eventconsumers.ordersearch.OrderSearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.firestore.Firestore;
 import com.nimbusds.jose.JOSEException;
@@ -11,17 +13,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.eventconsumers.auth.TokenVerifier;
-import dev.eventconsumers.orders.FirestoreEmulator;
+import dev.eventconsumers.testkit.FirestoreEmulator;
 import dev.eventconsumers.orders.FirestoreOrderStore;
-import dev.eventconsumers.orders.FirestoreOutbox;
-import dev.eventconsumers.orders.FlushOutbox;
-import dev.eventconsumers.orders.PubSubEmulator;
-import dev.eventconsumers.orders.PubSubPublisher;
-import dev.eventconsumers.orders.TcpProxy;
+import dev.eventconsumers.testkit.PubSubEmulator;
+import dev.eventconsumers.testkit.TcpProxy;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
@@ -30,8 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -55,21 +51,21 @@ final class ApiServer implements AutoCloseable {
     final TcpProxy firestoreProxy = new TcpProxy(firestoreEmulator.host());
     final TcpProxy pubsubProxy = new TcpProxy(pubsub.host());
     final AtomicReference<JWKSet> published = new AtomicReference<>();
+    /** A direct client, not through the proxy, for checking. */
     final Firestore firestore;
-    final FlushOutbox flush;
     final RSAKey key;
-    private final PubSubPublisher publisher;
     private final WebServer jwksServer;
+    private final OrdersApiService service;
     private final WebServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiServer() {
         // No OpenSearch: search answers 503 (OrdersSearchTest gives a real one).
-        this(new dev.eventconsumers.searchindexer.OpenSearchIndex(
-                dev.eventconsumers.searchindexer.OpenSearchIndex.client("http://127.0.0.1:9"), "orders"));
+        this("http://127.0.0.1:9");
     }
 
-    ApiServer(dev.eventconsumers.searchindexer.OrderSearch search) {
+    /** @param openSearch the OpenSearch the search route reads */
+    ApiServer(String openSearch) {
         firestoreEmulator.reset();
         pubsub.topicWithSubscription(TOPIC);
         try {
@@ -78,26 +74,21 @@ final class ApiServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         published.set(new JWKSet(key.toPublicJWK()));
-        Config loopback = Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1")));
-        jwksServer = ServiceServer.start(loopback, routing -> routing.get("/jwks.json", (req, res) ->
+        jwksServer = ServiceServer.start(TestConfig.of(Map.of()), routing -> routing.get("/jwks.json", (req, res) ->
                 res.header("Content-Type", "application/json").send(published.get().toString())));
-        firestore = FirestoreOrderStore.client(FirestoreEmulator.PROJECT, Optional.of(firestoreProxy.host()),
-                                               Duration.ofSeconds(2));
-        publisher = new PubSubPublisher(PubSubEmulator.PROJECT, Optional.of(pubsubProxy.host()), Duration.ofSeconds(2));
-        Clock clock = Clock.systemUTC();
-        flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
-        Orders orders = new Orders(new FirestoreOrderStore(firestore), flush, TOPIC, clock, new SecureRandom());
-        TokenVerifier verifier;
-        try {
-            verifier = new TokenVerifier(TokenVerifier.remoteKeys(
-                    URI.create("http://127.0.0.1:" + jwksServer.port() + "/jwks.json").toURL(), Duration.ofMinutes(5)),
-                                         ISSUER, AUDIENCE, TokenVerifier.DEFAULT_ALGORITHMS, Duration.ofSeconds(60),
-                                         "customer_id", "roles");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server = ServiceServer.start(loopback, routing -> OrdersApiRoutes.routing(
-                routing, orders, search, flush, verifier, List.of("https://shop.example")));
+        firestore = FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, firestoreEmulator.host());
+        Config config = TestConfig.of(Map.ofEntries(
+                Map.entry("gcp.project", FirestoreEmulator.PROJECT),
+                Map.entry("firestore.emulator.host", firestoreProxy.host()), Map.entry("firestore.timeout", "PT2S"),
+                Map.entry("pubsub.emulator.host", pubsubProxy.host()), Map.entry("pubsub.timeout", "PT2S"),
+                Map.entry("outbox.topic", TOPIC),
+                Map.entry("auth.jwks-url", "http://127.0.0.1:" + jwksServer.port() + "/jwks.json"),
+                Map.entry("auth.issuer", ISSUER), Map.entry("auth.audience", AUDIENCE),
+                Map.entry("auth.jwks-cache", "PT5M"),
+                Map.entry("cors.allowed-origins", "https://shop.example"),
+                Map.entry("opensearch.url", openSearch)));
+        service = OrdersApiService.create(config);
+        server = ServiceServer.start(config, service);
     }
 
     URI uri(String path) {
@@ -179,8 +170,8 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        service.close();
         jwksServer.stop();
-        publisher.close();
         firestore.shutdown();
         firestoreProxy.close();
         pubsubProxy.close();

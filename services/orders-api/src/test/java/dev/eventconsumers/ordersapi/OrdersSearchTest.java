@@ -1,8 +1,8 @@
 package dev.eventconsumers.ordersapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventconsumers.searchindexer.OpenSearchIndex;
-import dev.eventconsumers.searchindexer.OpenSearchServer;
+import dev.eventconsumers.ordersearch.OpenSearchIndex;
+import dev.eventconsumers.testkit.OpenSearchServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class OrdersSearchTest {
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(opensearch.url() + "/orders/_refresh"))
                                                 .POST(HttpRequest.BodyPublishers.noBody()).build(),
                                         HttpResponse.BodyHandlers.discarding());
-        api = new ApiServer(index);
+        api = new ApiServer(opensearch.url());
     }
 
     @AfterAll

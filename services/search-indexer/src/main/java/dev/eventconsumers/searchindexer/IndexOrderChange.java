@@ -1,5 +1,6 @@
 package dev.eventconsumers.searchindexer;
 
+import dev.eventconsumers.ordersearch.SearchIndex;
 import com.google.events.cloud.firestore.v1.DocumentEventData;
 import dev.eventconsumers.cloudevents.EventOutcome;
 import dev.eventconsumers.cloudevents.TypedEvent;

@@ -4,7 +4,7 @@ import dev.eventconsumers.runtime.ServiceLogging;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
 
-/** Starts the indexer: config, logging, the OpenSearch client ({@code opensearch.url}), routes. */
+/** Starts the indexer: config, logging, the service. */
 public final class Main {
     private Main() {
     }
@@ -15,10 +15,6 @@ public final class Main {
     public static void main(String[] args) {
         Config config = Config.create();
         ServiceLogging.configure(config);
-        OpenSearchIndex index = new OpenSearchIndex(
-                OpenSearchIndex.client(config.get("opensearch.url").asString().orElse("http://localhost:9200")),
-                config.get("opensearch.index").asString().orElse("orders"));
-        IndexOrderChange useCase = new IndexOrderChange(index);
-        ServiceServer.start(config, routing -> SearchIndexerRoutes.routing(routing, useCase));
+        ServiceServer.start(config, SearchIndexerService.create(config));
     }
 }

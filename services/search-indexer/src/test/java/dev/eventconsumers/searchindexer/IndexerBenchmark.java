@@ -1,8 +1,9 @@
 package dev.eventconsumers.searchindexer;
 
+import dev.eventconsumers.testkit.TestConfig;
+import dev.eventconsumers.testkit.OpenSearchServer;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 
 import java.net.URI;
@@ -44,10 +45,8 @@ public final class IndexerBenchmark {
                 dev.eventconsumers.runtime.ServiceLogging.formatter("text", java.util.Optional.empty()), System.err,
                 java.util.logging.Level.WARNING);
         OpenSearchServer openSearch = OpenSearchServer.shared();
-        OpenSearchIndex index = new OpenSearchIndex(OpenSearchIndex.client(openSearch.url()), "orders");
-        WebServer server = ServiceServer.start(
-                Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
-                routing -> SearchIndexerRoutes.routing(routing, new IndexOrderChange(index)));
+        Config config = TestConfig.of(Map.of("opensearch.url", openSearch.url()));
+        WebServer server = ServiceServer.start(config, SearchIndexerService.create(config));
         URI uri = URI.create("http://127.0.0.1:" + server.port());
         try {
             run(uri, 500, concurrency, "warm-up");

@@ -1,5 +1,6 @@
 package dev.eventconsumers.searchindexer;
 
+import dev.eventconsumers.testkit.OpenSearchServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventconsumers.runtime.ServiceServer;
@@ -44,7 +45,7 @@ class OrderIndependenceTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServiceServer.routing(routing);
-        SearchIndexerRoutes.routing(routing, new IndexOrderChange(SearchIndexerTest.INDEX));
+        SearchIndexerService.create(SearchIndexerTest.config()).routing(routing);
     }
 
     /** The history of one document: created, updated, deleted at version 8, re-created at 12, updated to 20. */

@@ -1,6 +1,11 @@
 package dev.eventconsumers.searchindexer;
 
-import dev.eventconsumers.cloudevents.samples.Sample;
+import dev.eventconsumers.ordersearch.OpenSearchIndex;
+import dev.eventconsumers.testkit.TestConfig;
+import io.helidon.config.Config;
+import dev.eventconsumers.ordersearch.OrderQuery;
+import dev.eventconsumers.testkit.OpenSearchServer;
+import dev.eventconsumers.testkit.Sample;
 import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -36,7 +41,12 @@ class SearchIndexerTest {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServiceServer.routing(routing);
-        SearchIndexerRoutes.routing(routing, new IndexOrderChange(INDEX));
+        SearchIndexerService.create(config()).routing(routing);
+    }
+
+    /** The indexer's own config, pointed at the test's OpenSearch. */
+    static Config config() {
+        return TestConfig.of(Map.of("opensearch.url", SERVER.url()));
     }
 
     static Map<String, Object> stored(String id) throws Exception {

@@ -6,16 +6,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the thumbnailer makes and what it refuses (config node {@code thumbnailer}; every key can be set from the
- * environment, e.g. {@code THUMBNAILER_SIZES=200x200,400x400}).
+ * What the thumbnailer makes and what it refuses (config node {@code thumbnailer}, defaults in {@code application.yaml};
+ * every key can be set from the environment, e.g. {@code THUMBNAILER_SIZES=200x200,400x400}).
  *
- * @param sizes           boxes the thumbnails fit in ({@code sizes}, default {@code 200x200,400x400,800x800})
- * @param jpegQuality     JPEG quality 0..1 ({@code jpeg.quality}, default 0.85)
- * @param sourcePrefix    only objects below this prefix are thumbnailed ({@code source.prefix}, default {@code uploads/})
- * @param outputPrefix    where thumbnails go, never a source ({@code output.prefix}, default {@code thumbnails/})
- * @param maxPixels       larger sources are rejected before decoding ({@code max.pixels}, default 100 MP)
- * @param maxBytes        larger objects are skipped unread ({@code max.bytes}, default 64 MiB)
- * @param budgetPixels    pixels decoded at once across concurrent events ({@code budget.pixels}, default 24 MP)
+ * @param sizes           boxes the thumbnails fit in ({@code sizes})
+ * @param jpegQuality     JPEG quality 0..1 ({@code jpeg.quality})
+ * @param sourcePrefix    only objects below this prefix are thumbnailed ({@code source.prefix})
+ * @param outputPrefix    where thumbnails go, never a source ({@code output.prefix})
+ * @param maxPixels       larger sources are rejected before decoding ({@code max.pixels})
+ * @param maxBytes        larger objects are skipped unread ({@code max.bytes})
+ * @param budgetPixels    pixels decoded at once across concurrent events ({@code budget.pixels})
  */
 public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sourcePrefix, String outputPrefix,
                                 long maxPixels, long maxBytes, long budgetPixels) {
@@ -31,26 +31,21 @@ public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sour
         }
     }
 
-    /** @return the defaults */
-    public static ThumbnailSettings defaults() {
-        return fromConfig(Config.empty());
-    }
-
     /**
-     * @param config the {@code thumbnailer} node
+     * @param config the {@code thumbnailer} node (defaults in {@code application.yaml})
      * @return the settings
      */
     public static ThumbnailSettings fromConfig(Config config) {
-        List<Size> sizes = Arrays.stream(config.get("sizes").asString().orElse("200x200,400x400,800x800").split(","))
+        List<Size> sizes = Arrays.stream(config.get("sizes").asString().get().split(","))
                 .filter(s -> !s.isBlank()).map(Size::parse).distinct().toList();
         return new ThumbnailSettings(
                 sizes,
-                config.get("jpeg.quality").asDouble().orElse(0.85).floatValue(),
-                config.get("source.prefix").asString().orElse("uploads/"),
-                config.get("output.prefix").asString().orElse("thumbnails/"),
-                config.get("max.pixels").asLong().orElse(100_000_000L),
-                config.get("max.bytes").asLong().orElse(64L * 1024 * 1024),
-                config.get("budget.pixels").asLong().orElse(24_000_000L));
+                config.get("jpeg.quality").asDouble().get().floatValue(),
+                config.get("source.prefix").asString().get(),
+                config.get("output.prefix").asString().get(),
+                config.get("max.pixels").asLong().get(),
+                config.get("max.bytes").asLong().get(),
+                config.get("budget.pixels").asLong().get());
     }
 
     /**

@@ -3,8 +3,8 @@ package dev.eventconsumers.thumbnailer;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,11 +51,8 @@ class BoundedHeapTest {
 
     static void assertSixteenUploadsSucceed(Map<String, String> settings) throws Exception {
         Buckets buckets = Buckets.filesystem(ThumbnailerFilesystemTest.temporaryRoot());
-        Config config = Config.just(ConfigSources.create(settings));
-        MakeThumbnails useCase = new MakeThumbnails(buckets, ThumbnailSettings.fromConfig(config.get("thumbnailer")));
-        WebServer server = ServiceServer.start(
-                Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
-                routing -> ThumbnailerRoutes.routing(routing, useCase));
+        Config config = TestConfig.of(settings);
+        WebServer server = ServiceServer.start(config, ThumbnailerService.create(config, buckets));
         BlobStore store = buckets.bucket(ThumbnailerContract.BUCKET);
         StorageEventClient events = new StorageEventClient(URI.create("http://127.0.0.1:" + server.port()),
                                                            () -> store);

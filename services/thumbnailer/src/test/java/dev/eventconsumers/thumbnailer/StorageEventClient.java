@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.WriteCondition;
-import dev.eventconsumers.cloudevents.samples.Sample;
+import dev.eventconsumers.testkit.Sample;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,6 +3,7 @@ package dev.eventconsumers.thumbnailer;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** The thumbnailer on the folder adapter that local runs use. */
 @ServerTest
@@ -36,7 +38,7 @@ class ThumbnailerFilesystemTest extends ThumbnailerContract {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServiceServer.routing(routing);
-        ThumbnailerRoutes.routing(routing, new MakeThumbnails(BUCKETS, ThumbnailSettings.defaults()));
+        ThumbnailerService.create(TestConfig.of(Map.of()), BUCKETS).routing(routing);
     }
 
     @Override

@@ -5,10 +5,10 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.blobstore.GcsBlobStore;
-import dev.eventconsumers.blobstore.UnreachableStorage;
+import dev.eventconsumers.testkit.UnreachableStorage;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -34,7 +34,7 @@ class ThumbnailerGcsTest extends ThumbnailerContract {
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
         ServiceServer.routing(routing);
-        ThumbnailerRoutes.routing(routing, new MakeThumbnails(Buckets.gcs(STORAGE), ThumbnailSettings.defaults()));
+        ThumbnailerService.create(TestConfig.of(Map.of()), Buckets.gcs(STORAGE)).routing(routing);
     }
 
     @Override
@@ -45,10 +45,8 @@ class ThumbnailerGcsTest extends ThumbnailerContract {
     @Test
     void storageDownIsRetriedLater() throws Exception {
         Storage unreachable = UnreachableStorage.client();
-        MakeThumbnails useCase = new MakeThumbnails(Buckets.gcs(unreachable), ThumbnailSettings.defaults());
-        WebServer server = ServiceServer.start(
-                Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1"))),
-                routing -> ThumbnailerRoutes.routing(routing, useCase));
+        Config config = TestConfig.of(Map.of());
+        WebServer server = ServiceServer.start(config, ThumbnailerService.create(config, Buckets.gcs(unreachable)));
         try {
             StorageEventClient client = new StorageEventClient(URI.create("http://127.0.0.1:" + server.port()),
                                                                () -> new GcsBlobStore(unreachable, BUCKET));

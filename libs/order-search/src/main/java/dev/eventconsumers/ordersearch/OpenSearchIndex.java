@@ -1,0 +1,161 @@
+package dev.eventconsumers.ordersearch;
+
+import io.helidon.config.Config;
+import org.apache.hc.core5.http.HttpHost;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.opensearch.client.transport.httpclient5.ResponseException;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code orders} index in OpenSearch, through opensearch-java: versioned writes ({@code version_type=external}) and
+ * searches that leave tombstones out. The index is created with an explicit mapping on first use.
+ */
+public final class OpenSearchIndex implements SearchIndex, OrderSearch {
+    private final OpenSearchClient client;
+    private final String index;
+    private volatile boolean indexReady;
+
+    /**
+     * @param client the client
+     * @param index  index name
+     */
+    public OpenSearchIndex(OpenSearchClient client, String index) {
+        this.client = client;
+        this.index = index;
+    }
+
+    /**
+     * @param config the {@code opensearch} node: {@code url}, {@code index}
+     * @return the index those settings name (nothing is contacted before the first request)
+     */
+    public static OpenSearchIndex fromConfig(Config config) {
+        return new OpenSearchIndex(client(config.get("url").asString().get()), config.get("index").asString().get());
+    }
+
+    /**
+     * @param url e.g. {@code http://localhost:9200}
+     * @return a client (it connects on first use)
+     */
+    public static OpenSearchClient client(String url) {
+        try {
+            return new OpenSearchClient(ApacheHttpClient5TransportBuilder.builder(HttpHost.create(url))
+                                                .setMapper(new JacksonJsonpMapper()).build());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("opensearch.url '" + url + "' is not a URL", e);
+        }
+    }
+
+    @Override
+    public Written write(String id, long version, Map<String, Object> source) {
+        ensureIndex();
+        try {
+            client.index(i -> i.index(index).id(id).version(version).versionType(VersionType.External)
+                    .document(source));
+            return Written.WRITTEN;
+        } catch (OpenSearchException e) {
+            if (e.status() == 409) {
+                return Written.STALE;
+            }
+            throw translate(e);
+        } catch (ResponseException e) {
+            // A single-document 409 arrives as the transport's exception, not as an OpenSearchException.
+            if (e.status() == 409) {
+                return Written.STALE;
+            }
+            throw e.status() == 400 ? new DocumentRejectedException(e.getMessage())
+                    : new SearchUnavailableException("index " + id + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("index " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Page search(OrderQuery query) {
+        try {
+            SearchResponse<Map> response = client.search(s -> s.index(index)
+                    .from(query.from()).size(query.size())
+                    .trackTotalHits(t -> t.enabled(true))
+                    .query(q -> q.bool(b -> filters(b, query)))
+                    .sort(so -> so.field(f -> f.field("createdAt").order(SortOrder.Desc)))
+                    .sort(so -> so.field(f -> f.field("orderId").order(SortOrder.Asc))), Map.class);
+            List<Map<String, Object>> orders = new ArrayList<>();
+            for (Hit<Map> hit : response.hits().hits()) {
+                orders.add((Map<String, Object>) hit.source());
+            }
+            return new Page(response.hits().total() == null ? orders.size() : response.hits().total().value(), orders);
+        } catch (OpenSearchException e) {
+            if (e.status() == 404) {
+                return new Page(0, List.of());
+            }
+            throw translate(e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("search failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static BoolQuery.Builder filters(BoolQuery.Builder bool, OrderQuery query) {
+        bool.filter(f -> f.term(t -> t.field("deleted").value(FieldValue.of(false))));
+        query.customerId().ifPresent(c -> bool.filter(f -> f.term(t -> t.field("customerId").value(FieldValue.of(c)))));
+        query.status().ifPresent(st -> bool.filter(f -> f.term(t -> t.field("status").value(FieldValue.of(st)))));
+        query.text().ifPresent(text -> bool.must(m -> m.multiMatch(mm -> mm.query(text)
+                .fields("items", "orderId", "customerId"))));
+        return bool;
+    }
+
+    /** Creates the index with its mapping unless it exists; safe to race with other instances. */
+    void ensureIndex() {
+        if (indexReady) {
+            return;
+        }
+        try {
+            if (!client.indices().exists(e -> e.index(index)).value()) {
+                client.indices().create(c -> c.index(index)
+                        .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+                        .mappings(m -> m
+                                .properties("orderId", p -> p.keyword(k -> k))
+                                .properties("customerId", p -> p.keyword(k -> k))
+                                .properties("status", p -> p.keyword(k -> k))
+                                .properties("currency", p -> p.keyword(k -> k))
+                                .properties("totalCents", p -> p.long_(l -> l))
+                                .properties("items", p -> p.text(t -> t
+                                        .fields("keyword", k -> k.keyword(kw -> kw.ignoreAbove(256)))))
+                                .properties("createdAt", p -> p.date(d -> d))
+                                .properties("updatedAt", p -> p.date(d -> d))
+                                .properties("updateTime", p -> p.date(d -> d))
+                                .properties("deleted", p -> p.boolean_(b -> b))
+                                .properties("location", p -> p.geoPoint(g -> g))));
+            }
+            indexReady = true;
+        } catch (OpenSearchException e) {
+            if ("resource_already_exists_exception".equals(e.error().type())) {
+                indexReady = true;
+                return;
+            }
+            throw translate(e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("creating index " + index + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private RuntimeException translate(OpenSearchException e) {
+        if (e.status() == 400) {
+            return new DocumentRejectedException(e.error().type() + ": " + e.error().reason());
+        }
+        return new SearchUnavailableException(e.status() + " " + e.error().type() + ": " + e.error().reason(), e);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.eventconsumers.orderworker;
+
+import com.google.cloud.firestore.Firestore;
+import dev.eventconsumers.cloudevents.CloudEventService;
+import dev.eventconsumers.cloudevents.EventTypes;
+import dev.eventconsumers.orders.FirestoreOrderStore;
+import dev.eventconsumers.orders.FirestoreOutbox;
+import dev.eventconsumers.orders.FlushOutbox;
+import dev.eventconsumers.orders.PubSubPublisher;
+import dev.eventconsumers.runtime.ServiceRoot;
+import io.helidon.config.Config;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.time.Clock;
+
+/**
+ * The worker's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), Pub/Sub for follow-on
+ * actions ({@code pubsub}, {@code PUBSUB_EMULATOR_HOST}), the actions topic ({@code outbox.topic}), routes.
+ */
+public final class OrderWorkerService implements ServiceRoot {
+    private final Firestore firestore;
+    private final PubSubPublisher publisher;
+    private final HandleOrderAction useCase;
+
+    private OrderWorkerService(Config config, Clock clock) {
+        this.firestore = FirestoreOrderStore.client(config);
+        this.publisher = PubSubPublisher.create(config);
+        this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore),
+                                             new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock),
+                                             config.get("outbox.topic").asString().get(), clock);
+    }
+
+    /**
+     * @param config the root config ({@code application.yaml}, then the environment)
+     * @return the service (its clients connect on first use)
+     */
+    public static OrderWorkerService create(Config config) {
+        return new OrderWorkerService(config, Clock.systemUTC());
+    }
+
+    /** @return the CloudEvent endpoint: Pub/Sub messages (Eventarc, plain push, batches) */
+    public CloudEventService events() {
+        return CloudEventService.builder()
+                .on(EventTypes.PUBSUB_MESSAGE_PUBLISHED, PubSubDelivery.decoder(), useCase::handle)
+                .build();
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.register("/", events());
+    }
+
+    @Override
+    public void close() {
+        publisher.close();
+        try {
+            firestore.close();
+        } catch (Exception e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.eventconsumers.searchindexer;
+
+import dev.eventconsumers.cloudevents.CloudEventService;
+import dev.eventconsumers.cloudevents.EventTypes;
+import dev.eventconsumers.cloudevents.GooglePayloads;
+import dev.eventconsumers.ordersearch.OpenSearchIndex;
+import dev.eventconsumers.runtime.ServiceRoot;
+import io.helidon.config.Config;
+import io.helidon.webserver.http.HttpRouting;
+
+/** The indexer's composition root: the OpenSearch index ({@code opensearch}), routes. */
+public final class SearchIndexerService implements ServiceRoot {
+    private final IndexOrderChange useCase;
+
+    private SearchIndexerService(IndexOrderChange useCase) {
+        this.useCase = useCase;
+    }
+
+    /**
+     * @param config the root config ({@code application.yaml}, then the environment)
+     * @return the service
+     */
+    public static SearchIndexerService create(Config config) {
+        return new SearchIndexerService(new IndexOrderChange(OpenSearchIndex.fromConfig(config.get("opensearch"))));
+    }
+
+    /** @return the CloudEvent endpoint: Firestore document events (every variant) */
+    public CloudEventService events() {
+        return CloudEventService.builder()
+                .on(EventTypes.firestoreDocumentTypes(), GooglePayloads.documentEvent(), useCase::handle)
+                .build();
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.register("/", events());
+    }
+}

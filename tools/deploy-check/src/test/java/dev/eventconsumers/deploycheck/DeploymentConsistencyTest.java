@@ -1,0 +1,232 @@
+package dev.eventconsumers.deploycheck;
+
+import dev.eventconsumers.cloudevents.EventTypes;
+import dev.eventconsumers.localrun.Cron;
+import dev.eventconsumers.localrun.Manifests;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.eventconsumers.localrun.Manifests.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fails when the deployment files drift from the services: a service module without its Knative Service, skaffold
+ * artifact or Cloud Run deploy step; an image name other than Jib's; a Trigger or Eventarc filter on an event type
+ * the target does not accept (asked of the built service itself, run from its jar); a Trigger without a dead-letter
+ * sink; an environment variable the service does not read; a probe path the service does not answer; an invalid
+ * PingSource schedule.
+ */
+class DeploymentConsistencyTest {
+    static final List<String> RENDERINGS = List.of("k8s/base", "k8s/overlays/local", "k8s/overlays/gke");
+    /** Read straight from the environment rather than through config keys. */
+    static final Set<String> DIRECT_ENV = Set.of("PORT", "GOOGLE_CLOUD_PROJECT", "STORAGE_EMULATOR_HOST",
+                                           "FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST");
+    /** Config keys every service reads (service-runtime) besides its application.yaml. */
+    static final Set<String> RUNTIME_KEYS = Set.of("log.format", "log.level", "gcp.project", "blobstore.kind",
+                                                   "blobstore.root", "blobstore.emulator");
+
+    static RunningServices services;
+    static Map<String, Manifests> rendered = new HashMap<>();
+
+    @BeforeAll
+    static void render() {
+        RENDERINGS.forEach(dir -> rendered.put(dir, Repository.kustomize(dir)));
+        services = RunningServices.start(Repository.ROOT, Repository.serviceModules());
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    static List<Map<String, Object>> objects(String rendering, String kind) {
+        return rendered.get(rendering).objects(kind);
+    }
+
+    static Map<String, Object> named(String rendering, String kind, String name) {
+        return objects(rendering, kind).stream().filter(o -> name.equals(at(o, "metadata", "name"))).findFirst()
+                .orElseThrow(() -> new AssertionError(rendering + " has no " + kind + " " + name));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void everyServiceHasAKnativeServiceWithItsJibImage(String rendering) {
+        for (String service : Repository.serviceModules()) {
+            Map<String, Object> ksvc = named(rendering, "Service", service);
+            assertEquals("serving.knative.dev/v1", ksvc.get("apiVersion"));
+            String image = at(ksvc, "spec", "template", "spec", "containers", 0, "image");
+            assertTrue(image.equals("event-consumers/" + service) || image.endsWith("/event-consumers/" + service),
+                       rendering + ": " + service + " runs image " + image + ", not its Jib image event-consumers/"
+                               + service);
+            String account = at(ksvc, "spec", "template", "spec", "serviceAccountName");
+            named(rendering, "ServiceAccount", account);
+            assertEquals("0", at(ksvc, "spec", "template", "metadata", "annotations",
+                                 "autoscaling.knative.dev/min-scale"), service + " scales to zero");
+        }
+    }
+
+    @Test
+    void everyServiceIsASkaffoldArtifactBuiltByJib() {
+        List<Map<String, Object>> artifacts = at(Repository.yamlFile("skaffold.yaml"), "build", "artifacts");
+        for (String service : Repository.serviceModules()) {
+            Map<String, Object> artifact = artifacts.stream()
+                    .filter(a -> ("event-consumers/" + service).equals(a.get("image"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("skaffold.yaml has no artifact event-consumers/" + service));
+            assertEquals("dev.eventconsumers:" + service, at(artifact, "jib", "project"));
+        }
+    }
+
+    @Test
+    void everyServiceHasACloudRunDeployStepWithItsImage() {
+        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
+        for (String service : Repository.serviceModules()) {
+            Matcher deploy = Pattern.compile("gcloud run deploy " + Pattern.quote(service) + " [^\\n]*\\\\\\n\\s*--image=(\\S+)")
+                    .matcher(cloudbuild);
+            assertTrue(deploy.find(), "cloudbuild.yaml does not deploy " + service);
+            assertTrue(deploy.group(1).endsWith("/" + service), service + " is deployed from " + deploy.group(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void everyTriggerFiltersOnATypeItsTargetAcceptsAndDeadLetters(String rendering) {
+        List<Map<String, Object>> triggers = objects(rendering, "Trigger");
+        assertTrue(!triggers.isEmpty(), rendering + " has no triggers");
+        for (Map<String, Object> trigger : triggers) {
+            String name = at(trigger, "metadata", "name");
+            String target = at(trigger, "spec", "subscriber", "ref", "name");
+            named(rendering, "Service", target);
+            List<String> types = new ArrayList<>();
+            List<Map<String, Object>> filters = at(trigger, "spec", "filters");
+            if (filters != null) {
+                filters.stream().map(f -> Manifests.<String>at(f, "exact", "type")).filter(t -> t != null)
+                        .forEach(types::add);
+            }
+            String legacy = at(trigger, "spec", "filter", "attributes", "type");
+            if (legacy != null) {
+                types.add(legacy);
+            }
+            assertTrue(!types.isEmpty(), name + " filters on no exact event type");
+            for (String type : types) {
+                assertTrue(services.accepts(target, type), name + " sends " + type + " to " + target
+                        + ", which accepts only " + services.acceptedTypes(target));
+            }
+            String sink = at(trigger, "spec", "delivery", "deadLetterSink", "ref", "name");
+            assertTrue(sink != null, name + " has no delivery.deadLetterSink");
+            named(rendering, "Service", sink);
+            assertTrue(services.acceptsAnyType(sink), name + " dead-letters to " + sink + ", which is no sink");
+        }
+        Map<String, Object> broker = objects(rendering, "Broker").getFirst();
+        assertTrue(at(broker, "spec", "delivery", "deadLetterSink") != null, "the broker has no dead-letter sink");
+    }
+
+    @Test
+    void everyEventarcTriggerFiltersOnATypeItsTargetAccepts() {
+        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
+        Matcher trigger = Pattern.compile("--destination-run-service=(\\S+)[^)]*?--event-filters=type=(\\S+)",
+                                          Pattern.DOTALL).matcher(cloudbuild);
+        int found = 0;
+        while (trigger.find()) {
+            found++;
+            assertTrue(services.accepts(trigger.group(1), trigger.group(2)),
+                       "Eventarc sends " + trigger.group(2) + " to " + trigger.group(1));
+        }
+        assertTrue(found > 0, "cloudbuild.yaml creates no Eventarc trigger");
+        assertTrue(cloudbuild.contains("--dead-letter-topic="), "Eventarc subscriptions get no dead-letter topic");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void manifestsSetOnlyEnvironmentVariablesTheServiceReads(String rendering) {
+        for (String service : Repository.serviceModules()) {
+            Map<String, Object> container = at(named(rendering, "Service", service),
+                                               "spec", "template", "spec", "containers", 0);
+            List<String> names = new ArrayList<>();
+            List<Map<String, Object>> env = at(container, "env");
+            if (env != null) {
+                env.forEach(e -> names.add((String) e.get("name")));
+            }
+            List<Map<String, Object>> envFrom = at(container, "envFrom");
+            if (envFrom != null) {
+                for (Map<String, Object> source : envFrom) {
+                    String configMap = at(source, "configMapRef", "name");
+                    Map<String, Object> data = at(named(rendering, "ConfigMap", configMap), "data");
+                    names.addAll(data.keySet());
+                }
+            }
+            names.forEach(name -> assertNull(unreadEnv(service, name), rendering + ": " + unreadEnv(service, name)));
+        }
+    }
+
+    @Test
+    void cloudRunDeploysSetOnlyEnvironmentVariablesTheServiceReads() {
+        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
+        Matcher deploy = Pattern.compile("gcloud run deploy (\\S+)(.*?)--set-env-vars=(\\S+)", Pattern.DOTALL)
+                .matcher(cloudbuild);
+        while (deploy.find()) {
+            for (String pair : deploy.group(3).split(",")) {
+                String name = pair.substring(0, pair.indexOf('='));
+                assertNull(unreadEnv(deploy.group(1), name), unreadEnv(deploy.group(1), name));
+            }
+        }
+    }
+
+    /** @return why the service would ignore this variable, or null if it reads it */
+    static String unreadEnv(String service, String name) {
+        if (DIRECT_ENV.contains(name)) {
+            return null;
+        }
+        String key = name.replace("_dash_", "-").replace("_DASH_", "-").replace('_', '.').toLowerCase();
+        Set<String> keys = Repository.applicationConfig(service).keySet();
+        return keys.contains(key) || RUNTIME_KEYS.contains(key) ? null
+                : service + " reads no " + name + " (config key " + key + ")";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void probePathsAreAnsweredByTheService(String rendering) {
+        for (String service : Repository.serviceModules()) {
+            Map<String, Object> container = at(named(rendering, "Service", service),
+                                               "spec", "template", "spec", "containers", 0);
+            for (String probe : List.of("readinessProbe", "livenessProbe")) {
+                String path = at(container, probe, "httpGet", "path");
+                assertTrue(path != null, service + " has no " + probe);
+                int status = services.status(service, path);
+                assertTrue(status >= 200 && status < 300, service + " answers " + status + " on " + path);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void pingSourcesHaveValidSchedulesAndSinksThatTakePings(String rendering) {
+        for (Map<String, Object> ping : objects(rendering, "PingSource")) {
+            String schedule = at(ping, "spec", "schedule");
+            try {
+                Cron.parse(schedule);
+            } catch (IllegalArgumentException e) {
+                throw new AssertionError(at(ping, "metadata", "name") + ": " + e.getMessage(), e);
+            }
+            String sink = at(ping, "spec", "sink", "ref", "name");
+            if ("Broker".equals(at(ping, "spec", "sink", "ref", "kind"))) {
+                continue;
+            }
+            assertTrue(services.accepts(sink, EventTypes.KNATIVE_PING), sink + " does not accept PingSource events");
+        }
+    }
+}
