@@ -52,11 +52,13 @@ public final class CloudEventService implements HttpService {
     private final Map<String, Registration<?>> registrations;
     private final Registration<?> otherwise;
     private final String path;
+    private final int maxBatch;
 
     private CloudEventService(Builder builder) {
         this.registrations = Map.copyOf(builder.registrations);
         this.otherwise = builder.otherwise;
         this.path = builder.path;
+        this.maxBatch = builder.maxBatch;
     }
 
     /** @return a builder */
@@ -93,7 +95,7 @@ public final class CloudEventService implements HttpService {
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
         EventRequestReader.Incoming incoming;
         try {
-            incoming = EventRequestReader.read(headers, body);
+            incoming = EventRequestReader.read(headers, body, maxBatch);
         } catch (InvalidEventException e) {
             LOGGER.warning(() -> "rejected request: " + e.getMessage());
             sendProblem(res, e.toProblem(), null);
@@ -270,6 +272,7 @@ public final class CloudEventService implements HttpService {
         private final Map<String, Registration<?>> registrations = new LinkedHashMap<>();
         private Registration<?> otherwise;
         private String path = "/";
+        private int maxBatch = EventRequestReader.DEFAULT_MAX_BATCH;
 
         private Builder() {
         }
@@ -320,6 +323,18 @@ public final class CloudEventService implements HttpService {
          */
         public Builder path(String path) {
             this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * @param events the most events one batch request may hold (default 100); a larger batch is answered 413
+         * @return this builder
+         */
+        public Builder maxBatch(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("a batch must be allowed at least one event, not " + events);
+            }
+            this.maxBatch = events;
             return this;
         }
 

@@ -35,6 +35,8 @@ import java.util.Optional;
  */
 public final class EventRequestReader {
     static final String BATCH_MEDIA_TYPE = "application/cloudevents-batch+json";
+    /** Events per batch unless the service says otherwise: a batch fans out into that many handler calls. */
+    public static final int DEFAULT_MAX_BATCH = 100;
     private static final String STRUCTURED_PREFIX = "application/cloudevents";
     private static final List<String> REQUIRED = List.of("id", "source", "type", "specversion");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -69,21 +71,32 @@ public final class EventRequestReader {
      * @throws InvalidEventException when the request is not an event of any accepted shape
      */
     public static Incoming read(Map<String, List<String>> headers, byte[] body) {
+        return read(headers, body, DEFAULT_MAX_BATCH);
+    }
+
+    /**
+     * @param headers  request headers: lower-case name to every value received
+     * @param body     request body (empty when none)
+     * @param maxBatch the most events a batch may hold; more is refused with 413
+     * @return the event(s)
+     * @throws InvalidEventException when the request is not an event of any accepted shape
+     */
+    public static Incoming read(Map<String, List<String>> headers, byte[] body, int maxBatch) {
         String mediaType = GooglePayloads.mediaType(first(headers, "content-type").orElse(null)).orElse("");
         if (mediaType.equals(BATCH_MEDIA_TYPE)) {
-            return readBatch(body);
+            return readBatch(body, maxBatch);
         }
         if (headers.containsKey("ce-specversion") || mediaType.startsWith(STRUCTURED_PREFIX)) {
             return new Single(readWithSdk(headers, body, mediaType.startsWith(STRUCTURED_PREFIX)));
         }
         Optional<String> job = first(headers, PushRequests.SCHEDULER_JOB_HEADER);
         if (job.isPresent() || first(headers, PushRequests.SCHEDULER_FLAG_HEADER).isPresent()) {
-            return new Single(PushRequests.fromSchedulerCall(job.orElse(""),
-                                                             first(headers, PushRequests.SCHEDULER_TIME_HEADER), body));
+            return new Single(requireAttributes(PushRequests.fromSchedulerCall(
+                    job.orElse(""), first(headers, PushRequests.SCHEDULER_TIME_HEADER), body)));
         }
         Optional<JsonNode> push = PushRequests.pubSubPushBody(body);
         if (push.isPresent()) {
-            return new Single(PushRequests.fromPubSubPush(push.get(), body));
+            return new Single(requireAttributes(PushRequests.fromPubSubPush(push.get(), body)));
         }
         List<Problem.FieldError> missing = new ArrayList<>();
         for (String attribute : REQUIRED) {
@@ -125,6 +138,10 @@ public final class EventRequestReader {
             throw new InvalidEventException(structured ? "invalid-header" : "invalid-attribute",
                                             "the CloudEvent's headers are invalid", errors);
         }
+        if (structured) {
+            // The SDK's JSON format reads leniently (trailing data, comments); the specification's JSON does not.
+            StrictJson.parse(body, "body");
+        }
         CloudEvent event;
         try {
             MessageReader reader = HttpMessageFactory.createReader(
@@ -136,21 +153,19 @@ public final class EventRequestReader {
         return requireAttributes(event);
     }
 
-    private static Batch readBatch(byte[] body) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new InvalidEventException("invalid-json", "the batch is not valid JSON", "body",
-                                            e instanceof JsonProcessingException j
-                                                    ? j.getOriginalMessage() : e.getMessage());
-        }
+    private static Batch readBatch(byte[] body, int maxBatch) {
+        JsonNode root = StrictJson.parse(body, "body");
         if (!(root instanceof ArrayNode array)) {
             throw new InvalidEventException("invalid-batch", "a CloudEvents batch is a JSON array of events", "body",
                                             root == null ? "empty" : "is a JSON " + root.getNodeType().name().toLowerCase());
         }
         if (array.isEmpty()) {
             throw new InvalidEventException("invalid-batch", "the batch holds no events", "body", "empty array");
+        }
+        if (array.size() > maxBatch) {
+            throw new InvalidEventException("batch-too-large", "the batch holds " + array.size() + " events; this "
+                    + "service takes at most " + maxBatch + " in one request", "body", "more than " + maxBatch
+                    + " events").withStatus(413);
         }
         EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
         List<BatchItem> items = new ArrayList<>(array.size());
@@ -179,9 +194,22 @@ public final class EventRequestReader {
         return new Batch(items);
     }
 
-    /** The SDK accepts empty {@code id}, {@code source} and {@code type}; the specification does not. */
-    private static CloudEvent requireAttributes(CloudEvent event) {
+    /**
+     * The SDK accepts empty {@code id}, {@code source} and {@code type}, and control characters in any attribute; the
+     * specification refuses both (a String attribute is Unicode characters, none of U+0000-U+001F or U+007F-U+009F).
+     */
+    static CloudEvent requireAttributes(CloudEvent event) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        for (String name : event.getAttributeNames()) {
+            controlCharacters(name, event.getAttribute(name), errors);
+        }
+        for (String name : event.getExtensionNames()) {
+            controlCharacters(name, event.getExtension(name), errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException("invalid-attribute", "CloudEvent attributes hold control characters",
+                                            errors);
+        }
         if (event.getId() == null || event.getId().isEmpty()) {
             errors.add(new Problem.FieldError("id", "must be a non-empty string"));
         }
@@ -195,6 +223,27 @@ public final class EventRequestReader {
             throw new InvalidEventException("invalid-attribute", "required CloudEvent attributes are empty", errors);
         }
         return event;
+    }
+
+    private static void controlCharacters(String name, Object value, List<Problem.FieldError> errors) {
+        if (value instanceof String || value instanceof java.net.URI) {
+            String text = value.toString();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c <= 0x1F || c >= 0x7F && c <= 0x9F) {
+                    errors.add(new Problem.FieldError(name, String.format("holds the control character U+%04X at %d",
+                                                                          (int) c, i)));
+                    return;
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    errors.add(new Problem.FieldError(name, "holds a lone UTF-16 surrogate at " + i
+                            + ", which is no Unicode character"));
+                    return;
+                }
+            }
+        }
     }
 
     private static InvalidEventException sdkRejected(RuntimeException e, String where) {

@@ -1,8 +1,6 @@
 package dev.eventconsumers.cloudevents;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.events.cloud.firestore.v1.DocumentEventData;
 import com.google.events.cloud.pubsub.v1.MessagePublishedData;
@@ -15,7 +13,6 @@ import dev.eventconsumers.problem.Problem;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,11 +22,11 @@ import java.util.Optional;
 
 /**
  * Decoders from event data into the official payload classes of {@code google-cloudevent-types}: JSON through
- * protobuf's {@code JsonFormat} (unknown fields ignored), protobuf through {@code parseFrom}, chosen by the
+ * protobuf's {@code JsonFormat} (unknown fields ignored) after a strict RFC 8259 parse ({@link StrictJson}: protobuf's
+ * parser would take comments, single quotes and trailing data), protobuf through {@code parseFrom}, chosen by the
  * event's {@code datacontenttype}.
  */
 public final class GooglePayloads {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFormat.Parser JSON = JsonFormat.parser().ignoringUnknownFields();
     private static final String JSON_TYPE = "application/json";
     private static final String PROTOBUF_TYPE = "application/protobuf";
@@ -42,7 +39,7 @@ public final class GooglePayloads {
         return event -> {
             requireJson(event);
             StorageObjectData.Builder builder = StorageObjectData.newBuilder();
-            mergeJson(event, dataText(event), builder);
+            mergeJson(event, strictJson(event), builder);
             StorageObjectData data = builder.build();
             List<Problem.FieldError> missing = new ArrayList<>();
             if (data.getBucket().isEmpty()) {
@@ -51,8 +48,17 @@ public final class GooglePayloads {
             if (data.getName().isEmpty()) {
                 missing.add(field("/name", "required"));
             }
+            if (data.getSize() < 0) {
+                missing.add(field("/size", "must not be negative"));
+            }
+            if (data.getGeneration() < 0) {
+                missing.add(field("/generation", "must not be negative"));
+            }
+            if (data.getMetageneration() < 0) {
+                missing.add(field("/metageneration", "must not be negative"));
+            }
             if (!missing.isEmpty()) {
-                throw new InvalidEventException("invalid-data", "the StorageObjectData lacks required fields", missing);
+                throw new InvalidEventException("invalid-data", "the StorageObjectData is not valid", missing);
             }
             return data;
         };
@@ -82,7 +88,7 @@ public final class GooglePayloads {
                 }
                 case JSON_TYPE -> {
                     DocumentEventData.Builder builder = DocumentEventData.newBuilder();
-                    mergeJson(event, dataText(event), builder);
+                    mergeJson(event, strictJson(event), builder);
                     data = builder.build();
                 }
                 default -> throw new InvalidEventException(
@@ -104,7 +110,7 @@ public final class GooglePayloads {
     public static PayloadDecoder<MessagePublishedData> messagePublished() {
         return event -> {
             requireJson(event);
-            JsonNode tree = parseTree(dataText(event));
+            JsonNode tree = StrictJson.parse(dataBytes(event), "data");
             if (!(tree instanceof ObjectNode root) || !root.path("message").isObject()) {
                 throw new InvalidEventException("invalid-data", "a Pub/Sub event's data is an object with a message",
                                                 "/message", "required object");
@@ -124,7 +130,7 @@ public final class GooglePayloads {
             }
             requireJson(event);
             SchedulerJobData.Builder builder = SchedulerJobData.newBuilder();
-            mergeJson(event, dataText(event), builder);
+            mergeJson(event, strictJson(event), builder);
             return builder.build();
         };
     }
@@ -209,17 +215,9 @@ public final class GooglePayloads {
         return bytes;
     }
 
-    private static String dataText(CloudEvent event) {
-        return new String(dataBytes(event), StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode parseTree(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("invalid-json", "the data is not valid JSON", "data",
-                                            e.getOriginalMessage());
-        }
+    /** @return the data re-written from its strict parse, so the protobuf parser sees only what RFC 8259 allows */
+    private static String strictJson(CloudEvent event) {
+        return StrictJson.parse(dataBytes(event), "data").toString();
     }
 
     private static void mergeJson(CloudEvent event, String json, Message.Builder builder) {

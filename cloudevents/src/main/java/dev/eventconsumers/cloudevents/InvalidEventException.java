@@ -11,6 +11,7 @@ import java.util.List;
 public class InvalidEventException extends RuntimeException {
     private final String slug;
     private final List<Problem.FieldError> errors;
+    private final int status;
 
     /**
      * @param slug   kind of problem, e.g. {@code missing-attribute}
@@ -18,9 +19,22 @@ public class InvalidEventException extends RuntimeException {
      * @param errors the failing attributes or fields
      */
     public InvalidEventException(String slug, String detail, List<Problem.FieldError> errors) {
+        this(slug, detail, errors, 400);
+    }
+
+    private InvalidEventException(String slug, String detail, List<Problem.FieldError> errors, int status) {
         super(detail);
         this.slug = slug;
         this.errors = List.copyOf(errors);
+        this.status = status;
+    }
+
+    /**
+     * @param other a 4xx status that says more than 400, e.g. 413 for a batch over the cap
+     * @return the same refusal with that status
+     */
+    public InvalidEventException withStatus(int other) {
+        return new InvalidEventException(slug, getMessage(), errors, other);
     }
 
     /**
@@ -35,6 +49,7 @@ public class InvalidEventException extends RuntimeException {
 
     /** @return the problem body this exception is answered with */
     public Problem toProblem() {
-        return Problem.of(slug, "Invalid CloudEvent", 400, getMessage()).withErrors(errors);
+        return Problem.of(slug, status == 413 ? "Payload Too Large" : "Invalid CloudEvent", status, getMessage())
+                .withErrors(errors);
     }
 }

@@ -66,7 +66,7 @@ final class PushRequests {
         String publishTime = message.path("publishTime").asText(message.path("publish_time").asText(""));
         CloudEventBuilder event = CloudEventBuilder.v1()
                 .withId(id)
-                .withSource(URI.create("//pubsub.googleapis.com/" + subscription))
+                .withSource(uri("//pubsub.googleapis.com/" + subscription, "/subscription"))
                 .withType(EventTypes.PUBSUB_MESSAGE_PUBLISHED)
                 .withDataContentType("application/json")
                 .withData(body);
@@ -97,12 +97,21 @@ final class PushRequests {
         }
         CloudEventBuilder event = CloudEventBuilder.v1()
                 .withId(jobName + "/" + scheduleTime.orElse("unscheduled"))
-                .withSource(URI.create("//cloudscheduler.googleapis.com/jobs/" + jobName))
+                .withSource(uri("//cloudscheduler.googleapis.com/jobs/" + jobName, "X-CloudScheduler-JobName"))
                 .withType(EventTypes.SCHEDULER_JOB_EXECUTED)
                 .withDataContentType("application/json")
                 .withData(json.getBytes(StandardCharsets.UTF_8));
         scheduleTime.ifPresent(t -> event.withTime(parseTime(t, "X-CloudScheduler-ScheduleTime")));
         return event.build();
+    }
+
+    private static URI uri(String text, String name) {
+        try {
+            return new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidEventException("invalid-push", "a name does not make a URI-reference source", name,
+                                            e.getReason());
+        }
     }
 
     private static OffsetDateTime parseTime(String value, String name) {

@@ -103,7 +103,70 @@ class MalformedRequestTest {
                 Arguments.of("Pub/Sub push with invalid base64", Sample.load("pubsub-push").withBodyText(
                         b -> b.replaceFirst("\"data\": \"[^\"]*\"", "\"data\": \"%%%\"")), 400, "data"),
                 Arguments.of("Scheduler call with a bad schedule time", Sample.load("scheduler-http")
-                        .withHeader("X-CloudScheduler-ScheduleTime", "2am"), 400, "X-CloudScheduler-ScheduleTime"));
+                        .withHeader("X-CloudScheduler-ScheduleTime", "2am"), 400, "X-CloudScheduler-ScheduleTime"),
+                // Strict JSON for every payload: protobuf's parser took all of these (and answered 204).
+                Arguments.of("storage data with trailing garbage", storage("trail").withBodyText(b -> b + "xyz"), 400,
+                             "data"),
+                Arguments.of("two storage documents", storage("two").withBodyText(b -> b + b), 400, "data"),
+                Arguments.of("storage data with a comment", storage("comment").withBodyText(b -> "/* c */" + b), 400,
+                             "data"),
+                Arguments.of("storage data with single quotes", storage("quote").withBodyText(
+                        b -> b.replace("\"bucket\"", "'bucket'")), 400, "data"),
+                Arguments.of("storage data with a repeated member", storage("repeat").withBodyText(
+                        b -> b.replace("\"name\": \"uploads/photo.jpg\",", "\"name\": \"uploads/photo.jpg\", "
+                                + "\"name\": \"uploads/other.jpg\",")), 400, "data"),
+                Arguments.of("storage data after a byte order mark", storage("bom").withBody(
+                        concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, storage("x").body())), 400, "data"),
+                Arguments.of("storage data that is not UTF-8", storage("utf8").withBody(concat(
+                        "{\"bucket\":\"demo-uploads\",\"name\":\"uploads/".getBytes(StandardCharsets.UTF_8),
+                        new byte[] {(byte) 0xC3, (byte) 0x28}, "\"}".getBytes(StandardCharsets.UTF_8))), 400, "data"),
+                Arguments.of("negative object size", storage("size").withBodyText(
+                        b -> b.replaceFirst("\"size\": \"[0-9]+\"", "\"size\": \"-5\"")), 400, "/size"),
+                Arguments.of("negative generation", storage("gen").withBodyText(
+                        b -> b.replaceFirst("\"generation\": \"[0-9]+\"", "\"generation\": \"-1\"")), 400,
+                             "/generation"),
+                Arguments.of("Firestore JSON with trailing data", Sample.load("firestore-written-json")
+                        .withHeader("ce-id", "fs-trail").withBodyText(b -> b + "]"), 400, "data"),
+                Arguments.of("Pub/Sub data with a comment", Sample.load("pubsub-published").withHeader("ce-id", "ps-c")
+                        .withBodyText(b -> "// x\n" + b), 400, "data"),
+                Arguments.of("structured event with trailing data", Sample.load("storage-finalized-structured")
+                        .withBodyText(b -> b + "{}"), 400, "body"),
+                Arguments.of("batch with trailing data", Sample.load("batch").withBodyText(b -> b + "[]"), 400, "body"),
+                // Control characters: the CloudEvents type system allows none in a String attribute.
+                Arguments.of("NUL in a percent-encoded subject", storage("nul").withHeader("ce-subject", "objects/a%00b"),
+                             400, "subject"),
+                Arguments.of("CR LF in a percent-encoded subject", storage("crlf")
+                        .withHeader("ce-subject", "objects/a%0D%0Ab"), 400, "subject"),
+                Arguments.of("C1 control in an id", storage("c1%C2%85"), 400, "id"),
+                Arguments.of("control character in an extension", storage("ext").withHeader("ce-bucket", "a%07b"), 400,
+                             "bucket"),
+                Arguments.of("control character in a structured attribute", Sample.load("storage-finalized-structured")
+                        .withBodyText(b -> b.replace("\"subject\": \"", "\"subject\": \"\\u0001")), 400, "subject"),
+                Arguments.of("lone surrogate in a structured id", Sample.load("storage-finalized-structured")
+                        .withBodyText(b -> b.replace("\"id\": \"7304861095213865\"", "\"id\": \"a\\ud800\"")), 400,
+                             "id"),
+                Arguments.of("Pub/Sub push whose subscription makes no URI", Sample.load("pubsub-push").withBodyText(
+                        b -> b.replace("projects/demo-project/subscriptions/order-worker-push", "a b")), 400,
+                             "/subscription"),
+                // A batch fans out into a handler call per event: capped.
+                Arguments.of("batch over the cap", Sample.load("batch").withBodyText(b -> pings(101)), 413, "body"));
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    static String pings(int n) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"p-").append(i)
+                    .append("\",\"source\":\"/s\",\"type\":\"dev.knative.sources.ping\"}");
+        }
+        return batch.append(']').toString();
     }
 
     static byte[] garbage() {

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Requires a verified bearer token on the paths below the given prefixes and puts the {@link Caller} into the
  * request's context; everything else (health, metrics, events) passes. A missing or rejected token is a 401
- * problem with {@code WWW-Authenticate: Bearer}.
+ * problem with {@code WWW-Authenticate: Bearer}; while the issuer's keys cannot be fetched, a 503 with
+ * {@code Retry-After}.
  */
 public final class BearerAuthFilter implements Filter {
     private final TokenVerifier verifier;
@@ -55,6 +56,14 @@ public final class BearerAuthFilter implements Filter {
             chain.proceed();
         } catch (TokenRejectedException e) {
             unauthorized(res, "the bearer token was rejected: " + e.getMessage(), "invalid_token");
+        } catch (KeysUnavailableException e) {
+            Problem problem = Problem.of("keys-unavailable", "Service Unavailable", 503,
+                                         "the token cannot be verified now: the issuer's keys cannot be fetched; "
+                                                 + "try again");
+            res.status(503);
+            res.header(HeaderNames.RETRY_AFTER, "5");
+            res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+            res.send(problem.toJson());
         }
     }
 

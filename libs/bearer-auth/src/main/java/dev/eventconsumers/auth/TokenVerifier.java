@@ -1,8 +1,10 @@
 package dev.eventconsumers.auth;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -21,7 +23,9 @@ import java.util.Set;
 /**
  * Verifies bearer JWTs with nimbus-jose-jwt: the signature against the issuer's JWKS (cached; an unknown key id
  * refetches it, so key rotation just works), only the allowed asymmetric algorithms (no {@code none}, no HMAC with a
- * public key), the issuer, the audience, and expiry with a small clock skew. Firebase Auth / Identity Platform ID
+ * public key), the issuer, the audience, and expiry with a small clock skew. Fetches are rate-limited, and while the
+ * issuer is down the last keys stay trusted for one more cache lifetime; after that, verification is unavailable
+ * ({@link KeysUnavailableException}), never a rejection. Firebase Auth / Identity Platform ID
  * tokens fit: JWKS {@code https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com},
  * issuer {@code https://securetoken.google.com/PROJECT}, audience {@code PROJECT}.
  */
@@ -47,24 +51,32 @@ public final class TokenVerifier {
     }
 
     /**
-     * @param jwksUrl where the issuer publishes its keys
-     * @param cacheTtl how long fetched keys are trusted before they are fetched again
-     * @return a caching, retrying key source
+     * @param jwksUrl    where the issuer publishes its keys
+     * @param cacheTtl   how long fetched keys are trusted before they are fetched again; during an outage of the
+     *                   issuer they are trusted that long once more
+     * @param minRefetch the rate-limit window: a token naming an unknown key id makes a fetch, and a flood of forged
+     *                   ones must not make one each; Nimbus allows two fetches per window (checked against its
+     *                   RateLimitedJWKSetSource), so a flood costs the issuer at most two requests per window
+     * @return a caching, rate-limited, retrying, outage-tolerant key source
      */
-    public static JWKSource<SecurityContext> remoteKeys(URL jwksUrl, Duration cacheTtl) {
+    public static JWKSource<SecurityContext> remoteKeys(URL jwksUrl, Duration cacheTtl, Duration minRefetch) {
         return JWKSourceBuilder.<SecurityContext>create(jwksUrl, new DefaultResourceRetriever(2000, 2000, 512 * 1024))
                 .cache(cacheTtl.toMillis(), 5000)
-                .rateLimited(false)
+                // Refreshing 30 s ahead of expiry needs a lifetime longer than that (tests use shorter ones).
+                .refreshAheadCache(cacheTtl.compareTo(Duration.ofMinutes(1)) >= 0)
+                .rateLimited(minRefetch.toMillis())
                 .retrying(true)
+                .outageTolerant(cacheTtl.toMillis())
                 .build();
     }
 
     /**
      * @param token the compact JWT from {@code Authorization: Bearer}
      * @return the caller
-     * @throws TokenRejectedException when the token proves nothing
+     * @throws TokenRejectedException  when the token proves nothing
+     * @throws KeysUnavailableException when the issuer's keys cannot be had for now (answer 503, not 401)
      */
-    public Caller verify(String token) throws TokenRejectedException {
+    public Caller verify(String token) throws TokenRejectedException, KeysUnavailableException {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -72,6 +84,10 @@ public final class TokenVerifier {
             throw new TokenRejectedException("the token is not a signed JWT");
         } catch (BadJOSEException e) {
             throw new TokenRejectedException(e.getMessage());
+        } catch (RateLimitReachedException e) {
+            throw new TokenRejectedException("the token names a key the issuer does not publish");
+        } catch (KeySourceException e) {
+            throw new KeysUnavailableException("the issuer's keys cannot be fetched: " + e.getMessage(), e);
         } catch (JOSEException e) {
             throw new TokenRejectedException("the token's signature could not be checked");
         }

@@ -50,6 +50,8 @@ class TokenVerifierTest {
     static final String AUDIENCE = "demo-project";
     static final AtomicReference<JWKSet> PUBLISHED = new AtomicReference<>();
     static final AtomicInteger FETCHES = new AtomicInteger();
+    /** The shortest time between two fetches of the key set, short for the tests. */
+    static final Duration REFETCH = Duration.ofMillis(300);
     static RSAKey rsa;
     static ECKey ec;
     static WebServer jwksServer;
@@ -70,7 +72,7 @@ class TokenVerifierTest {
         server = ServiceServer.start(loopback,
                 routing -> {
                     routing.addFilter(new BearerAuthFilter(new TokenVerifier(
-                            TokenVerifier.remoteKeys(jwks(), Duration.ofMinutes(5)), TokenRules.of(ISSUER, AUDIENCE)),
+                            TokenVerifier.remoteKeys(jwks(), Duration.ofMinutes(5), REFETCH), TokenRules.of(ISSUER, AUDIENCE)),
                                                              List.of("/orders")));
                     routing.get("/orders", (req, res) -> res.send(BearerAuthFilter.caller(req).orElseThrow().subject()));
                     routing.get("/open", (req, res) -> res.send("open"));
@@ -95,7 +97,8 @@ class TokenVerifierTest {
     void freshVerifier() {
         PUBLISHED.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())));
         FETCHES.set(0);
-        verifier = new TokenVerifier(TokenVerifier.remoteKeys(jwks(), Duration.ofMinutes(5)), TokenRules.of(ISSUER, AUDIENCE));
+        verifier = new TokenVerifier(TokenVerifier.remoteKeys(jwks(), Duration.ofMinutes(5), REFETCH),
+                                     TokenRules.of(ISSUER, AUDIENCE));
     }
 
     static JWTClaimsSet.Builder claims() {
@@ -172,10 +175,57 @@ class TokenVerifierTest {
         assertEquals(1, FETCHES.get(), "the key set is cached");
         RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
         PUBLISHED.set(new JWKSet(List.of(rotated.toPublicJWK(), ec.toPublicJWK())));
+        Thread.sleep(REFETCH.toMillis() + 100);
         assertEquals("user-1", verifier.verify(rs256(rotated, claims().build())).subject());
         assertEquals(2, FETCHES.get(), "an unknown key id refetches the key set");
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("rsa-unknown").generate();
         assertThrows(TokenRejectedException.class, () -> verifier.verify(rs256(stranger, claims().build())));
+    }
+
+    @Test
+    void forgedKeyIdsDoNotMakeAFetchEach() throws Exception {
+        verifier.verify(rs256(rsa, claims().build()));
+        RSAKey forger = new RSAKeyGenerator(2048).keyID("forged").generate();
+        long began = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+            String forged = rs256(new RSAKey.Builder(forger).keyID("forged-" + i).build(), claims().build());
+            assertThrows(TokenRejectedException.class, () -> verifier.verify(forged));
+        }
+        // The known-key fetch opens the first window; Nimbus allows two fetches per window, a window may straddle.
+        long windows = (System.nanoTime() - began) / REFETCH.toNanos() + 2;
+        assertTrue(FETCHES.get() <= 2 * windows, FETCHES.get() + " fetches for 50 forged key ids in " + windows
+                + " rate-limit windows: each made a fetch");
+    }
+
+    @Test
+    void anIssuerOutagePastTheCacheIsUnavailableNotAnInvalidToken() throws Exception {
+        Config loopback = Config.just(ConfigSources.create(Map.of("server.port", "0", "server.host", "127.0.0.1")));
+        WebServer issuer = ServiceServer.start(loopback, routing -> routing.get("/jwks.json", (req, res) -> res
+                .header("Content-Type", "application/json").send(PUBLISHED.get().toString())));
+        TokenVerifier shortLived = new TokenVerifier(TokenVerifier.remoteKeys(
+                URI.create("http://127.0.0.1:" + issuer.port() + "/jwks.json").toURL(), Duration.ofMillis(500),
+                Duration.ofMillis(100)), TokenRules.of(ISSUER, AUDIENCE));
+        assertEquals("user-1", shortLived.verify(rs256(rsa, claims().build())).subject());
+        issuer.stop();
+        // Within the cache and its outage tolerance the known key still verifies...
+        assertEquals("user-1", shortLived.verify(rs256(rsa, claims().build())).subject());
+        Thread.sleep(1_500);
+        // ... after both, nothing can be verified: unavailable, not "your token is bad".
+        assertThrows(KeysUnavailableException.class, () -> shortLived.verify(rs256(rsa, claims().build())));
+        WebServer guarded = ServiceServer.start(loopback, routing -> routing
+                .addFilter(new BearerAuthFilter(shortLived, List.of("/orders")))
+                .get("/orders", (req, res) -> res.send("never")));
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + guarded.port() + "/orders"))
+                    .header("Authorization", "Bearer " + rs256(rsa, claims().build())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertTrue(answer.headers().firstValue("Retry-After").isPresent());
+            assertEquals("application/problem+json", answer.headers().firstValue("Content-Type").orElseThrow());
+        } finally {
+            guarded.stop();
+        }
     }
 
     @Test

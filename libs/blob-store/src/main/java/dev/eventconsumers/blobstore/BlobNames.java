@@ -12,27 +12,35 @@ public final class BlobNames {
 
     /**
      * @param name object name
-     * @return why it is unsafe, or null when it is fine: empty, over 1024 bytes, NUL or other control characters,
-     *         absolute, {@code .} or {@code ..} segments, empty segments, backslashes
+     * @return why it is unsafe, or null when it is fine: empty, over 1024 bytes of UTF-8, not text (a lone UTF-16
+     *         surrogate has no UTF-8), NUL or other control characters, absolute, {@code .} or {@code ..} segments,
+     *         empty segments, backslashes
      */
     public static String problem(String name) {
         if (name == null || name.isEmpty()) {
             return "is empty";
         }
-        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            return "is longer than " + MAX_NAME_BYTES + " bytes";
-        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            if (Character.isSurrogate(c)) {
+                return "contains a lone UTF-16 surrogate, which no object name can hold";
+            }
             if (c == 0) {
                 return "contains NUL";
             }
-            if (c < 0x20 || c == 0x7f) {
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
                 return "contains a control character";
             }
             if (c == '\\') {
                 return "contains a backslash";
             }
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            return "is longer than " + MAX_NAME_BYTES + " bytes";
         }
         if (name.startsWith("/")) {
             return "is absolute";
@@ -73,6 +81,36 @@ public final class BlobNames {
         return bucket;
     }
 
+    /** The longest {@link #segment}: three of them stay far below Cloud Storage's 1024 bytes and a folder's 255. */
+    public static final int MAX_SEGMENT = 200;
+
+    /**
+     * @param value any text, e.g. an event's id
+     * @return one safe path segment for it: percent-encoded (so no value names a path, and {@code .} or {@code ..}
+     *         become {@code %2E}), and when that is longer than {@value #MAX_SEGMENT} characters, cut and ended by a
+     *         hash of the whole value, so that the same value always makes the same segment
+     */
+    public static String segment(String value) {
+        String encoded = java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        if (encoded.equals(".") || encoded.equals("..")) {
+            encoded = encoded.replace(".", "%2E");
+        }
+        if (encoded.length() <= MAX_SEGMENT) {
+            return encoded;
+        }
+        String head = encoded.substring(0, MAX_SEGMENT - 33).replaceAll("%[0-9A-F]?$", "");
+        return head + "~" + sha256Hex(value).substring(0, 32);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                                              .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     /**
      * @param name any string
      * @return it quoted, with control characters escaped, for messages
@@ -83,7 +121,8 @@ public final class BlobNames {
         }
         StringBuilder out = new StringBuilder("'");
         for (char c : name.toCharArray()) {
-            out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            out.append(c < 0x20 || c >= 0x7f && c <= 0x9f || Character.isSurrogate(c)
+                               ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return out.append('\'').toString();
     }

@@ -7,12 +7,22 @@ import java.util.Optional;
 /**
  * One bucket of objects. Implementations: {@link GcsBlobStore} (Cloud Storage) and {@link FilesystemBlobStore}
  * (a folder, for local runs). Every method may throw {@link BlobStoreUnavailableException} when the backend is
- * unreachable; names are checked with {@link BlobNames#requireValid(String)}.
+ * unreachable, and {@link BlobStoreDeniedException} when it refuses this service for good (permission, no bucket);
+ * names are checked with {@link #problem(String)}, and one it refuses is an {@link IllegalArgumentException}.
  */
 public interface BlobStore {
 
     /** @return the bucket's name */
     String bucket();
+
+    /**
+     * @param name a name an object could have here
+     * @return why this store cannot hold an object of that name, or null when it can ({@link BlobNames#problem} and
+     *         whatever limit the backend adds)
+     */
+    default String problem(String name) {
+        return BlobNames.problem(name);
+    }
 
     /**
      * @param name object name

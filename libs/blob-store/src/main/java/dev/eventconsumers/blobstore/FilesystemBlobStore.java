@@ -32,6 +32,7 @@ public final class FilesystemBlobStore implements BlobStore {
     /** Folder below the root that holds what the store knows besides the bytes; not an object. */
     public static final String META_DIR = ".blobstore";
     private static final int STRIPES = 64;
+    private static final int MAX_SEGMENT_BYTES = 255;
 
     private final Path root;
     private final Path meta;
@@ -59,6 +60,22 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public String bucket() {
         return bucket;
+    }
+
+    /** Adds what a local file system cannot hold: a path segment over 255 bytes (ext4, APFS, NTFS alike). */
+    @Override
+    public String problem(String name) {
+        String problem = BlobNames.problem(name);
+        if (problem != null) {
+            return problem;
+        }
+        for (String segment : name.split("/")) {
+            if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                return "has a segment longer than " + MAX_SEGMENT_BYTES + " bytes, which a folder cannot hold";
+            }
+        }
+        return name.equals(META_DIR) || name.startsWith(META_DIR + "/") ? "is under " + META_DIR + "/, which is reserved"
+                : null;
     }
 
 
@@ -209,9 +226,9 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     private Path file(String name) {
-        BlobNames.requireValid(name);
-        if (name.equals(META_DIR) || name.startsWith(META_DIR + "/")) {
-            throw new IllegalArgumentException("object names under " + META_DIR + "/ are reserved");
+        String problem = problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("object name " + BlobNames.printable(name) + " " + problem);
         }
         Path file = root.resolve(name).normalize();
         if (!file.startsWith(root) || file.equals(root)) {

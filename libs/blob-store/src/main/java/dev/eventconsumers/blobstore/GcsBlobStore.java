@@ -175,6 +175,15 @@ public final class GcsBlobStore implements BlobStore {
         if (e.isRetryable() || e.getCode() == 429 || e.getCode() >= 500 || e.getCode() == 0) {
             return new BlobStoreUnavailableException(what + " in gs://" + bucket + " failed: " + e.getMessage(), e);
         }
+        if (e.getCode() == 401 || e.getCode() == 403 || e.getCode() == 404) {
+            // 404 here is the bucket: a missing object is an empty answer, never an exception.
+            return new BlobStoreDeniedException(what + " in gs://" + bucket + " was refused (" + e.getCode() + "): "
+                                                        + e.getMessage(), e);
+        }
+        if (e.getCode() == 400) {
+            return new IllegalArgumentException(what + " in gs://" + bucket + " is not a valid request: "
+                                                        + e.getMessage(), e);
+        }
         return e;
     }
 }

@@ -8,6 +8,7 @@ import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.search.Hit;
@@ -22,7 +23,9 @@ import java.util.Map;
 
 /**
  * The {@code orders} index in OpenSearch, through opensearch-java: versioned writes ({@code version_type=external}) and
- * searches that leave tombstones out. The index is created with an explicit mapping on first use.
+ * searches that leave tombstones out. The index is created on first use with an explicit mapping of the search fields,
+ * {@code dynamic: false} (unmapped fields are kept, not indexed: no writer can grow the mapping) and {@code document}
+ * disabled (the whole Firestore document, any value types, kept in {@code _source}).
  */
 public final class OpenSearchIndex implements SearchIndex, OrderSearch {
     private final OpenSearchClient client;
@@ -126,7 +129,10 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
             if (!client.indices().exists(e -> e.index(index)).value()) {
                 client.indices().create(c -> c.index(index)
                         .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
-                        .mappings(m -> m
+                        // Only the search fields are mapped; anything else a writer adds stays in _source
+                        // (dynamic: false), and the whole document is kept there unindexed (enabled: false).
+                        .mappings(m -> m.dynamic(DynamicMapping.False)
+                                .properties("document", p -> p.object(o -> o.enabled(false)))
                                 .properties("orderId", p -> p.keyword(k -> k))
                                 .properties("customerId", p -> p.keyword(k -> k))
                                 .properties("status", p -> p.keyword(k -> k))

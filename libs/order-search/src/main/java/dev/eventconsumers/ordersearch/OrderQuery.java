@@ -20,7 +20,7 @@ public record OrderQuery(Optional<String> text, Optional<String> customerId, Opt
         if (size < 1 || size > 100) {
             throw new IllegalArgumentException("size must be 1..100, not " + size);
         }
-        if (from < 0 || from + size > MAX_WINDOW) {
+        if (from < 0 || (long) from + size > MAX_WINDOW) {
             throw new IllegalArgumentException("from must be 0.." + (MAX_WINDOW - size) + ", not " + from);
         }
         text = text.filter(t -> !t.isBlank());

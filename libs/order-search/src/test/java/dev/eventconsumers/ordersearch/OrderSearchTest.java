@@ -88,5 +88,7 @@ class OrderSearchTest {
         assertThrows(IllegalArgumentException.class, () -> search(null, null, null, 0, 101));
         assertThrows(IllegalArgumentException.class, () -> search(null, null, null, -1, 10));
         assertThrows(IllegalArgumentException.class, () -> search(null, null, null, 9_995, 10));
+        // Once an int overflow, then OpenSearch's refusal answered 500.
+        assertThrows(IllegalArgumentException.class, () -> search(null, null, null, 2_147_483_600, 100));
     }
 }

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  *       Cloud Run's 10 s between SIGTERM and SIGKILL (Helidon's default is 0.5 s);</li>
  *   <li>errors the server answers by itself (body too large, bad request) and uncaught exceptions become
  *       {@code application/problem+json} without stack traces;</li>
- *   <li>the request's trace goes into the log context ({@link RequestLogContext}).</li>
+ *   <li>the request's trace goes into the log context ({@link RequestLogContext});</li>
+ *   <li>the request bodies held at once are bounded ({@link BodyBudget}).</li>
  * </ul>
  * Health and metrics are served under {@code /observe} by Helidon's observe feature, found on the class path.
  */
@@ -54,8 +55,9 @@ public final class ServiceServer {
     public static WebServer start(Config config, ServiceRoot service) {
         WebServerConfig.Builder builder = WebServer.builder();
         configure(builder, config);
+        long maxBody = builder.maxPayloadSize();
         builder.routing(routing -> {
-            routing(routing);
+            routing(routing, BodyBudget.fromConfig(config, maxBody));
             service.routing(routing);
         });
         WebServer server = builder.build().start();
@@ -82,12 +84,23 @@ public final class ServiceServer {
     }
 
     /**
-     * Adds the shared filter and error handler to a routing.
+     * Adds the shared filters and error handler to a routing, with the default body budget.
      *
      * @param routing the routing to extend
      */
     public static void routing(HttpRouting.Builder routing) {
+        routing(routing, BodyBudget.fromConfig(Config.empty(), DEFAULT_MAX_PAYLOAD_BYTES));
+    }
+
+    /**
+     * Adds the shared filters and error handler to a routing.
+     *
+     * @param routing the routing to extend
+     * @param budget  the bound on request bodies held at once
+     */
+    public static void routing(HttpRouting.Builder routing, BodyBudget budget) {
         routing.addFilter(new RequestLogContext())
+                .addFilter(budget)
                 .error(Exception.class, ServiceServer::unhandled);
     }
 

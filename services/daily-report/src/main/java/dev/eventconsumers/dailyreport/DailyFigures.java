@@ -3,6 +3,7 @@ package dev.eventconsumers.dailyreport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventconsumers.orders.Money;
 import dev.eventconsumers.orders.OrderStatus;
 
 import java.math.BigDecimal;
@@ -19,11 +20,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One day's figures, accumulated order by order in integer cents: count, revenue, average (rounded half up to the
- * cent), count and revenue by status, orders per hour of the local day (23, 24 or 25 hours), top items. Memory is
- * bounded by the number of distinct items, not orders.
+ * One day's figures, accumulated order by order in integer cents: count, and per currency (amounts of different
+ * currencies never add up) revenue and average (rounded half up to the currency's minor unit), count and revenue by
+ * status, orders per hour of the local day (23, 24 or 25 hours), top items. Memory is bounded by the number of
+ * distinct items and currencies, not orders.
  */
 final class DailyFigures {
     static final int TOP_ITEMS = 10;
@@ -35,8 +38,12 @@ final class DailyFigures {
     final Instant to;
     final int hours;
     long orders;
-    long revenueCents;
-    final Map<String, long[]> byStatus = new LinkedHashMap<>();
+    /** Per currency: orders, revenue in hundredths. */
+    final Map<String, long[]> byCurrency = new TreeMap<>();
+    /** Per status: orders. */
+    final Map<String, Long> statusOrders = new LinkedHashMap<>();
+    /** Per status, per currency: revenue in hundredths. */
+    final Map<String, Map<String, Long>> statusRevenue = new LinkedHashMap<>();
     final long[] perHour;
     final Map<String, long[]> items = new HashMap<>();
 
@@ -48,16 +55,19 @@ final class DailyFigures {
         this.hours = (int) Duration.between(from, to).toHours();
         this.perHour = new long[hours];
         for (OrderStatus status : OrderStatus.values()) {
-            byStatus.put(status.name(), new long[2]);
+            statusOrders.put(status.name(), 0L);
+            statusRevenue.put(status.name(), new TreeMap<>());
         }
     }
 
     void add(OrderSource.Row row) {
         orders++;
-        revenueCents = Math.addExact(revenueCents, row.totalCents());
-        long[] status = byStatus.computeIfAbsent(row.status(), s -> new long[2]);
-        status[0]++;
-        status[1] = Math.addExact(status[1], row.totalCents());
+        long[] currency = byCurrency.computeIfAbsent(row.currency(), c -> new long[2]);
+        currency[0]++;
+        currency[1] = Math.addExact(currency[1], row.totalCents());
+        statusOrders.merge(row.status(), 1L, Long::sum);
+        statusRevenue.computeIfAbsent(row.status(), s -> new TreeMap<>())
+                .merge(row.currency(), row.totalCents(), Math::addExact);
         int hour = (int) Duration.between(from, row.createdAt()).toHours();
         perHour[Math.clamp(hour, 0, hours - 1)]++;
         Map<String, Long> inOrder = new HashMap<>();
@@ -69,14 +79,20 @@ final class DailyFigures {
         });
     }
 
-    /** @return the average order value in cents, rounded half up; 0 for a day without orders */
-    long averageCents() {
-        return orders == 0 ? 0 : BigDecimal.valueOf(revenueCents)
-                .divide(BigDecimal.valueOf(orders), 0, RoundingMode.HALF_UP).longValueExact();
+    /** @return the average order value in a currency, in hundredths, rounded half up to its minor unit */
+    static long averageCents(long revenueCents, long orders, String currency) {
+        if (orders == 0) {
+            return 0;
+        }
+        int unit = 2 - Money.amount(0, currency).scale();
+        BigDecimal step = BigDecimal.ONE.movePointRight(unit);
+        return BigDecimal.valueOf(revenueCents).divide(BigDecimal.valueOf(orders).multiply(step), 0, RoundingMode.HALF_UP)
+                .multiply(step).longValueExact();
     }
 
-    static String money(long cents) {
-        return BigDecimal.valueOf(cents, 2).toPlainString();
+    /** @return hundredths as the currency writes them: 49.99 USD, 1500 JPY */
+    static String money(long cents, String currency) {
+        return Money.amount(cents, currency).toPlainString();
     }
 
     /** @return the local start of each hour bucket, e.g. 02:00+01:00 and 02:00+02:00 on a 25-hour day */
@@ -104,13 +120,20 @@ final class DailyFigures {
         json.put("to", to.toString());
         json.put("hours", hours);
         json.put("order_count", orders);
-        json.put("revenue_cents", revenueCents);
-        json.put("revenue", money(revenueCents));
-        json.put("average_order_value_cents", averageCents());
-        json.put("average_order_value", money(averageCents()));
+        ObjectNode revenue = json.putObject("revenue");
+        byCurrency.forEach((currency, figures) -> {
+            long average = averageCents(figures[1], figures[0], currency);
+            revenue.putObject(currency).put("orders", figures[0]).put("revenue_cents", figures[1])
+                    .put("revenue", money(figures[1], currency)).put("average_order_value_cents", average)
+                    .put("average_order_value", money(average, currency));
+        });
         ObjectNode statuses = json.putObject("by_status");
-        byStatus.forEach((status, figures) -> statuses.putObject(status)
-                .put("orders", figures[0]).put("revenue_cents", figures[1]).put("revenue", money(figures[1])));
+        statusOrders.forEach((status, count) -> {
+            ObjectNode node = statuses.putObject(status).put("orders", count);
+            ObjectNode perCurrency = node.putObject("revenue");
+            statusRevenue.getOrDefault(status, Map.of()).forEach((currency, cents) -> perCurrency.putObject(currency)
+                    .put("revenue_cents", cents).put("revenue", money(cents, currency)));
+        });
         ArrayNode perHourJson = json.putArray("orders_per_hour");
         List<ZonedDateTime> starts = hourStarts();
         for (int h = 0; h < hours; h++) {

@@ -26,8 +26,10 @@ import java.util.Optional;
 public final class DailyReportService implements ServiceRoot {
     private final Firestore firestore;
     private final MakeDailyReport useCase;
+    private final int maxBatch;
 
     private DailyReportService(Config config, Buckets buckets, Clock clock) {
+        this.maxBatch = config.get("events.max-batch").asInt().get();
         this.firestore = FirestoreOrderStore.client(config);
         this.useCase = new MakeDailyReport(new FirestoreOrderSource(firestore),
                                            buckets.bucket(config.get("report.bucket").asString().get()),
@@ -55,7 +57,7 @@ public final class DailyReportService implements ServiceRoot {
 
     /** @return the CloudEvent endpoint */
     public CloudEventService events() {
-        return CloudEventService.builder()
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.PUBSUB_MESSAGE_PUBLISHED, GooglePayloads.messagePublished(),
                     // Eventarc sets the time; the binding gives a plain push its message's publish time.
                     event -> useCase.handle(time(event), event.data().getMessage().getData().toByteArray()))

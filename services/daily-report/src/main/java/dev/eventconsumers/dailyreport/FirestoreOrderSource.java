@@ -31,7 +31,7 @@ final class FirestoreOrderSource implements OrderSource {
                 .whereGreaterThanOrEqualTo("createdAt", timestamp(from))
                 .whereLessThan("createdAt", timestamp(to))
                 .orderBy("createdAt").orderBy(FieldPath.documentId())
-                .select("totalCents", "status", "items", "createdAt")
+                .select("totalCents", "currency", "status", "items", "createdAt")
                 .limit(PAGE);
         QueryDocumentSnapshot last = null;
         while (true) {
@@ -50,7 +50,9 @@ final class FirestoreOrderSource implements OrderSource {
                 Object items = document.get("items");
                 Long cents = document.getLong("totalCents");
                 Timestamp created = document.getTimestamp("createdAt");
-                visit.accept(new Row(cents == null ? 0 : cents, String.valueOf(document.getString("status")),
+                String currency = document.getString("currency");
+                visit.accept(new Row(cents == null ? 0 : cents, currency == null ? "USD" : currency,
+                                     String.valueOf(document.getString("status")),
                                      items instanceof List<?> list ? list.stream().map(String::valueOf).toList()
                                              : List.of(),
                                      Instant.ofEpochSecond(created.getSeconds(), created.getNanos())));

@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  */
 final class MakeDailyReport {
     static final String PREFIX = "reports/daily/";
+    static final LocalDate FIRST_DAY = LocalDate.of(1970, 1, 1);
+    static final LocalDate LAST_DAY = LocalDate.of(9998, 12, 31);
     private static final Logger LOGGER = Logger.getLogger(MakeDailyReport.class.getName());
 
     private final OrderSource orders;
@@ -114,11 +116,17 @@ final class MakeDailyReport {
         if (node == null || !node.isTextual()) {
             throw new IllegalArgumentException(field + " must be a date, yyyy-MM-dd");
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(node.asText());
+            date = LocalDate.parse(node.asText());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(field + " '" + node.asText() + "' is not a date, yyyy-MM-dd");
         }
+        // Firestore's timestamps end at 9999-12-31; a day's bounds must fit, in any zone.
+        if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+            throw new IllegalArgumentException(field + " " + date + " is outside " + FIRST_DAY + ".." + LAST_DAY);
+        }
+        return date;
     }
 
     private String report(LocalDate date, boolean rerun) {
@@ -132,8 +140,8 @@ final class MakeDailyReport {
                       "text/html; charset=utf-8", Map.of("report-date", date.toString()), WriteCondition.always());
         byte[] body = figures.toJson(clock.instant()).toPrettyString().getBytes(StandardCharsets.UTF_8);
         reports.write(json, body, "application/json", Map.of("report-date", date.toString()), WriteCondition.always());
-        LOGGER.info(() -> "report " + date + ": " + figures.orders + " orders, revenue "
-                + DailyFigures.money(figures.revenueCents));
+        LOGGER.info(() -> "report " + date + ": " + figures.orders + " orders in " + figures.byCurrency.size()
+                + " currencies");
         return figures.orders + " orders";
     }
 }

@@ -7,12 +7,13 @@ import java.util.function.Consumer;
 /** Orders by creation time, streamed: a day of any size passes through in bounded memory. */
 interface OrderSource {
     /**
-     * @param totalCents exact total
+     * @param totalCents exact total, in hundredths of its currency's unit
+     * @param currency   ISO 4217 code
      * @param status     status name
      * @param items      items (SKUs)
      * @param createdAt  creation time
      */
-    record Row(long totalCents, String status, List<String> items, Instant createdAt) {
+    record Row(long totalCents, String currency, String status, List<String> items, Instant createdAt) {
     }
 
     /**

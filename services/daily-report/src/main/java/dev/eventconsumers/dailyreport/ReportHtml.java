@@ -33,11 +33,13 @@ final class ReportHtml {
         html.append("<h1>Orders on ").append(f.date).append("</h1><p class=\"sub\">")
                 .append(escape(f.zone.getId())).append(", ").append(f.hours).append(" hours, from ")
                 .append(f.from).append(" to ").append(f.to).append("</p>\n");
-        html.append("<div class=\"kpis\">")
-                .append(kpi(Long.toString(f.orders), "orders"))
-                .append(kpi(DailyFigures.money(f.revenueCents), "revenue"))
-                .append(kpi(DailyFigures.money(f.averageCents()), "average order value"))
-                .append("</div>\n");
+        html.append("<div class=\"kpis\">").append(kpi(Long.toString(f.orders), "orders"));
+        // Amounts of different currencies never add up: one revenue and one average per currency.
+        f.byCurrency.forEach((currency, figures) -> html
+                .append(kpi(DailyFigures.money(figures[1], currency) + " " + currency, "revenue"))
+                .append(kpi(DailyFigures.money(DailyFigures.averageCents(figures[1], figures[0], currency), currency)
+                                    + " " + currency, "average order value")));
+        html.append("</div>\n");
 
         List<ZonedDateTime> starts = f.hourStarts();
         List<String> hourLabels = new ArrayList<>();
@@ -47,16 +49,18 @@ final class ReportHtml {
             hourValues.add(f.perHour[h]);
         }
         html.append("<h2>Orders per hour</h2>\n")
-                .append(chart("orders-per-hour", hourLabels, hourValues, false)).append('\n');
+                .append(chart("orders-per-hour", hourLabels, hourValues, null)).append('\n');
 
-        List<String> statusLabels = new ArrayList<>();
-        List<Long> statusValues = new ArrayList<>();
-        for (Map.Entry<String, long[]> status : f.byStatus.entrySet()) {
-            statusLabels.add(status.getKey());
-            statusValues.add(status.getValue()[1]);
+        List<String> statusLabels = new ArrayList<>(f.statusOrders.keySet());
+        for (String currency : f.byCurrency.keySet()) {
+            List<Long> statusValues = new ArrayList<>();
+            for (String status : statusLabels) {
+                statusValues.add(f.statusRevenue.getOrDefault(status, Map.of()).getOrDefault(currency, 0L));
+            }
+            html.append("<h2>Revenue by status, ").append(escape(currency)).append("</h2>\n")
+                    .append(chart("revenue-by-status-" + escape(currency), statusLabels, statusValues, currency))
+                    .append('\n');
         }
-        html.append("<h2>Revenue by status</h2>\n")
-                .append(chart("revenue-by-status", statusLabels, statusValues, true)).append('\n');
 
         html.append("<h2>Top items</h2>\n<table><tr><th>item</th><th class=\"n\">orders</th>")
                 .append("<th class=\"n\">quantity</th></tr>");
@@ -76,8 +80,8 @@ final class ReportHtml {
         return "<div class=\"kpi\"><b>" + escape(value) + "</b><span>" + escape(label) + "</span></div>";
     }
 
-    /** One bar per label, each with a tooltip and its value written above it. */
-    private static String chart(String id, List<String> labels, List<Long> values, boolean money) {
+    /** One bar per label, each with a tooltip and its value written above it (an amount where a currency is named). */
+    private static String chart(String id, List<String> labels, List<Long> values, String currency) {
         long max = Math.max(1, values.stream().mapToLong(Long::longValue).max().orElse(1));
         int left = 40;
         int bottom = 28;
@@ -97,7 +101,7 @@ final class ReportHtml {
             double height = plot * (value / (double) max);
             double x = left + i * slot + (slot - barWidth) / 2;
             double y = CHART_HEIGHT - bottom - height;
-            String shown = money ? DailyFigures.money(value) : Long.toString(value);
+            String shown = currency != null ? DailyFigures.money(value, currency) : Long.toString(value);
             svg.append(String.format(java.util.Locale.ROOT,
                                      "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
                                              + "<title>%s: %s</title></rect>",

@@ -90,7 +90,7 @@ public final class DailyReportBenchmark {
         double seconds = (System.nanoTime() - began) / 1e9;
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         String json = new String(reports.read("reports/daily/2026-11-26.json").orElseThrow());
-        long reported = DailyFigures.MAPPER.readTree(json).path("revenue_cents").asLong();
+        long reported = DailyFigures.MAPPER.readTree(json).path("revenue").path("USD").path("revenue_cents").asLong();
         System.out.printf("report of %d orders: %.1f s (%.0f orders/s), peak heap in use %d MiB of max %d MiB; "
                                   + "revenue exact: %s; outcome %s%n",
                           orders, seconds, orders / seconds, peak >> 20,

@@ -94,9 +94,13 @@ class DailyReportTest {
     }
 
     static void order(String createdAt, String amount, OrderStatus status, String... items) {
+        order(createdAt, amount, "USD", status, items);
+    }
+
+    static void order(String createdAt, String amount, String currency, OrderStatus status, String... items) {
         Instant at = Instant.parse(createdAt);
         store.create(new Order("ORD-20260101-%08x".formatted(IDS.incrementAndGet()), "cust-1",
-                               dev.eventconsumers.orders.Money.cents(new java.math.BigDecimal(amount)), "USD",
+                               dev.eventconsumers.orders.Money.cents(new java.math.BigDecimal(amount)), currency,
                                List.of(items.length == 0 ? new String[]{"book"} : items), status, at, at));
     }
 
@@ -137,7 +141,7 @@ class DailyReportTest {
         assertEquals(204, ping(utc, "2026-11-27T02:00:00Z", "{\"job\":\"daily-report\"}").statusCode());
         JsonNode day = report(reports, "2026-11-26");
         assertEquals(2, day.path("order_count").asLong());
-        assertEquals("5.00", day.path("revenue").asText());
+        assertEquals("5.00", day.path("revenue").path("USD").path("revenue").asText());
         assertEquals(1, day.path("orders_per_hour").get(0).path("orders").asLong());
         assertEquals(1, day.path("orders_per_hour").get(23).path("orders").asLong());
 
@@ -189,8 +193,7 @@ class DailyReportTest {
         assertEquals(204, ping(utc, "2026-11-27T02:00:00Z", "").statusCode());
         JsonNode day = report(reports, "2026-11-26");
         assertEquals(0, day.path("order_count").asLong());
-        assertEquals("0.00", day.path("revenue").asText());
-        assertEquals("0.00", day.path("average_order_value").asText());
+        assertEquals(0, day.path("revenue").size(), "no currency, no revenue");
         assertEquals(24, day.path("orders_per_hour").size());
         assertEquals(0, day.path("top_items").size());
         assertEquals(4, day.path("by_status").size());
@@ -210,12 +213,14 @@ class DailyReportTest {
                         "a double sum is off");
         assertEquals(204, ping(utc, "2026-11-27T02:00:00Z", "").statusCode());
         JsonNode day = report(reports, "2026-11-26");
-        assertEquals(11234686, day.path("revenue_cents").asLong());
-        assertEquals("112346.86", day.path("revenue").asText());
+        JsonNode usd = day.path("revenue").path("USD");
+        assertEquals(11234686, usd.path("revenue_cents").asLong());
+        assertEquals("112346.86", usd.path("revenue").asText());
         // 112346.86 / 13 = 8642.0661... -> 8642.07 (half up)
-        assertEquals("8642.07", day.path("average_order_value").asText());
+        assertEquals("8642.07", usd.path("average_order_value").asText());
         assertEquals(13, day.path("by_status").path("PAYMENT_PROCESSED").path("orders").asLong());
-        assertEquals("112346.86", day.path("by_status").path("PAYMENT_PROCESSED").path("revenue").asText());
+        assertEquals("112346.86", day.path("by_status").path("PAYMENT_PROCESSED").path("revenue").path("USD")
+                .path("revenue").asText());
         assertEquals(13, day.path("top_items").get(0).path("quantity").asLong());
     }
 
@@ -225,8 +230,38 @@ class DailyReportTest {
         order("2026-11-26T10:00:00Z", "0.02", OrderStatus.CANCELLED);
         assertEquals(204, ping(utc, "2026-11-27T02:00:00Z", "").statusCode());
         JsonNode day = report(reports, "2026-11-26");
-        assertEquals(2, day.path("average_order_value_cents").asLong(), "1.5 cents rounds half up to 2");
+        assertEquals(2, day.path("revenue").path("USD").path("average_order_value_cents").asLong(),
+                     "1.5 cents rounds half up to 2");
         assertEquals(1, day.path("by_status").path("CANCELLED").path("orders").asLong());
+    }
+
+    @Test
+    void moneyIsReportedPerCurrencyNeverSummedAcrossThem() throws IOException {
+        // Once: 10.00 EUR and 10.00 USD made a revenue of "20.00".
+        order("2026-11-26T10:00:00Z", "10.00", "EUR", OrderStatus.CREATED);
+        order("2026-11-26T11:00:00Z", "10.00", "USD", OrderStatus.CREATED);
+        order("2026-11-26T12:00:00Z", "4.50", "USD", OrderStatus.PAYMENT_PROCESSED);
+        order("2026-11-26T13:00:00Z", "1500", "JPY", OrderStatus.PAYMENT_PROCESSED);
+        order("2026-11-26T14:00:00Z", "1001", "JPY", OrderStatus.CREATED);
+        assertEquals(204, ping(utc, "2026-11-27T02:00:00Z", "").statusCode());
+        JsonNode day = report(reports, "2026-11-26");
+        assertEquals(5, day.path("order_count").asLong());
+        assertEquals(List.of("EUR", "JPY", "USD"), java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(day.path("revenue").fieldNames(), 0), false).toList());
+        assertEquals("10.00", day.path("revenue").path("EUR").path("revenue").asText());
+        assertEquals("14.50", day.path("revenue").path("USD").path("revenue").asText());
+        assertEquals("7.25", day.path("revenue").path("USD").path("average_order_value").asText());
+        assertEquals("2501", day.path("revenue").path("JPY").path("revenue").asText(), "JPY has no minor unit");
+        assertEquals(250100, day.path("revenue").path("JPY").path("revenue_cents").asLong());
+        assertEquals("1251", day.path("revenue").path("JPY").path("average_order_value").asText(),
+                     "1250.5 yen rounds half up to a whole yen");
+        assertEquals("1500", day.path("by_status").path("PAYMENT_PROCESSED").path("revenue").path("JPY")
+                .path("revenue").asText());
+        assertEquals("4.50", day.path("by_status").path("PAYMENT_PROCESSED").path("revenue").path("USD")
+                .path("revenue").asText());
+        String html = new String(reports.read("reports/daily/2026-11-26.html").orElseThrow(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("2501 JPY") && html.contains("14.50 USD") && html.contains("10.00 EUR"), html);
+        assertTrue(html.contains("id=\"revenue-by-status-JPY\""), "a chart per currency");
     }
 
     @Test
@@ -266,7 +301,10 @@ class DailyReportTest {
     void badPayloadsAreRejectedWithTheReason() {
         for (String payload : List.of("{\"date\":\"2026-13-45\"}", "{\"date\":20261126}",
                                       "{\"from\":\"2026-01-01\",\"to\":\"2026-03-01\"}",
-                                      "{\"from\":\"2026-02-01\",\"to\":\"2026-01-01\"}", "{\"date\":")) {
+                                      "{\"from\":\"2026-02-01\",\"to\":\"2026-01-01\"}", "{\"date\":",
+                                      // Once a 500 on every retry: years Firestore's timestamps cannot hold.
+                                      "{\"date\":\"+10000-01-01\"}", "{\"date\":\"-0001-01-01\"}",
+                                      "{\"from\":\"9998-12-31\",\"to\":\"9999-01-01\"}")) {
             HttpResponse<String> answer = ping(utc, "2026-11-27T02:00:00Z", payload);
             assertEquals(422, answer.statusCode(), payload + " -> " + answer.body());
             assertTrue(answer.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
@@ -309,7 +347,7 @@ class DailyReportTest {
         Chromium.Rendered rendered = Chromium.render(chromium.get(), html, out.resolve("2026-11-26.png"));
         String dom = rendered.dom();
         assertEquals(24, Chromium.bars(dom, "orders-per-hour"), "one bar per hour");
-        assertEquals(4, Chromium.bars(dom, "revenue-by-status"), "one bar per status");
+        assertEquals(4, Chromium.bars(dom, "revenue-by-status-USD"), "one bar per status");
         assertTrue(dom.contains("Orders on 2026-11-26"));
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(rendered.screenshot().toFile());
         assertEquals(Chromium.WIDTH, png.getWidth());

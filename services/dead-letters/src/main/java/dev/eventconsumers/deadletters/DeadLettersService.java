@@ -12,9 +12,11 @@ import java.time.Clock;
 /** The dead-letter sink's composition root: the bucket ({@code deadletters.bucket} of {@code blobstore}), routes. */
 public final class DeadLettersService implements ServiceRoot {
     private final KeepDeadLetter useCase;
+    private final int maxBatch;
 
-    private DeadLettersService(KeepDeadLetter useCase) {
+    private DeadLettersService(KeepDeadLetter useCase, int maxBatch) {
         this.useCase = useCase;
+        this.maxBatch = maxBatch;
     }
 
     /**
@@ -33,12 +35,12 @@ public final class DeadLettersService implements ServiceRoot {
      */
     public static DeadLettersService create(Config config, Buckets buckets, Clock clock) {
         return new DeadLettersService(new KeepDeadLetter(buckets.bucket(config.get("deadletters.bucket").asString().get()),
-                                                         clock));
+                                                         clock), config.get("events.max-batch").asInt().get());
     }
 
     /** @return the CloudEvent endpoint, accepting every type */
     public CloudEventService events() {
-        return CloudEventService.builder()
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .otherwise(CloudEventService.rawData(), event -> useCase.keep(event.cloudEvent()))
                 .build();
     }

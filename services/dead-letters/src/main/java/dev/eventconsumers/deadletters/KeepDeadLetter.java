@@ -1,6 +1,8 @@
 package dev.eventconsumers.deadletters;
 
+import dev.eventconsumers.blobstore.BlobNames;
 import dev.eventconsumers.blobstore.BlobStore;
+import dev.eventconsumers.blobstore.BlobStoreDeniedException;
 import dev.eventconsumers.blobstore.BlobStoreUnavailableException;
 import dev.eventconsumers.blobstore.ConditionFailedException;
 import dev.eventconsumers.blobstore.WriteCondition;
@@ -8,8 +10,6 @@ import dev.eventconsumers.cloudevents.EventOutcome;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -42,6 +42,11 @@ public final class KeepDeadLetter {
      */
     public EventOutcome keep(CloudEvent event) {
         String name = objectName(event);
+        String refused = bucket.problem(name);
+        if (refused != null) {
+            // Segments are bounded, so only a store rule no event could satisfy lands here: it will never succeed.
+            return EventOutcome.reject("the dead letter's name " + name + " " + refused);
+        }
         byte[] json = FORMAT.serialize(event);
         try {
             bucket.write(name, json, JsonFormat.CONTENT_TYPE, Map.of("ce-type", event.getType(),
@@ -50,21 +55,19 @@ public final class KeepDeadLetter {
             return EventOutcome.done("kept as " + name);
         } catch (ConditionFailedException duplicate) {
             return EventOutcome.done("already kept as " + name);
-        } catch (BlobStoreUnavailableException e) {
+        } catch (BlobStoreUnavailableException | BlobStoreDeniedException e) {
+            // The last stop: a refused bucket (permission, none) is retried too, so nothing is lost while it is fixed.
             return EventOutcome.retry("dead-letter bucket unavailable: " + e.getMessage());
         }
     }
 
-    /** @return {@code dead-letters/{type}/{date}/{id}}, each part percent-encoded so that no event names a path */
+    /**
+     * @return {@code dead-letters/{type}/{date}/{id}}, each part a {@link BlobNames#segment} of the attribute: no event
+     *         names a path, any id or type makes a name every store holds, and the same event always the same name
+     */
     String objectName(CloudEvent event) {
         LocalDate date = event.getTime() != null ? event.getTime().withOffsetSameInstant(ZoneOffset.UTC).toLocalDate()
                 : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        return PREFIX + segment(event.getType()) + "/" + date + "/" + segment(event.getId());
-    }
-
-    private static String segment(String value) {
-        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-        // "." and ".." survive URL encoding; as path segments they would be refused.
-        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
+        return PREFIX + BlobNames.segment(event.getType()) + "/" + date + "/" + BlobNames.segment(event.getId());
     }
 }

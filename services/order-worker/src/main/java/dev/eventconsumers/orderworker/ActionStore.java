@@ -40,6 +40,8 @@ interface ActionStore {
         BACK_ORDERED,
         /** This order's inventory was handled before. */
         ALREADY_DONE,
+        /** An item of the order is not a SKU (it would name another document, or none): nothing taken. */
+        INVALID_ITEMS,
         /** No such order. */
         UNKNOWN_ORDER
     }

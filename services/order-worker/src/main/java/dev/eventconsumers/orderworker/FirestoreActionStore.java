@@ -13,6 +13,7 @@ import dev.eventconsumers.orders.FirestoreOutbox;
 import dev.eventconsumers.orders.OrderStatus;
 import dev.eventconsumers.orders.OrderStore;
 import dev.eventconsumers.orders.OutboxMessage;
+import dev.eventconsumers.orders.Sku;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +88,10 @@ final class FirestoreActionStore implements ActionStore {
             Map<String, Long> wanted = new TreeMap<>();
             if (snapshot.get("items") instanceof List<?> list) {
                 list.forEach(item -> wanted.merge(String.valueOf(item), 1L, Long::sum));
+            }
+            if (!wanted.keySet().stream().allMatch(Sku::valid)) {
+                // An item such as "a/b" is a path: it must never become a document reference.
+                return Inventory.INVALID_ITEMS;
             }
             List<DocumentSnapshot> stock = new ArrayList<>();
             boolean enough = true;

@@ -7,6 +7,7 @@ import dev.eventconsumers.cloudevents.TypedEvent;
 import dev.eventconsumers.orders.FlushOutbox;
 import dev.eventconsumers.orders.OrderStore;
 import dev.eventconsumers.orders.OutboxMessage;
+import dev.eventconsumers.orders.Sku;
 import dev.eventconsumers.problem.Problem;
 
 import java.nio.charset.StandardCharsets;
@@ -140,6 +141,9 @@ final class HandleOrderAction {
             case RESERVED -> EventOutcome.done("inventory reserved");
             case BACK_ORDERED -> EventOutcome.done("out of stock: the order is back-ordered");
             case ALREADY_DONE -> EventOutcome.done("duplicate: inventory was handled");
+            case INVALID_ITEMS -> EventOutcome.reject("the order names an item that is not a SKU ("
+                    + Sku.RULE + "): its stock cannot be looked up",
+                    List.of(new Problem.FieldError("order_id", "names an order with an invalid item")));
             case UNKNOWN_ORDER -> unknownOrder(action);
         };
     }

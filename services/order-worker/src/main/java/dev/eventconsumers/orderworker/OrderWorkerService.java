@@ -21,8 +21,10 @@ public final class OrderWorkerService implements ServiceRoot {
     private final Firestore firestore;
     private final PubSubPublisher publisher;
     private final HandleOrderAction useCase;
+    private final int maxBatch;
 
     private OrderWorkerService(Config config, Clock clock) {
+        this.maxBatch = config.get("events.max-batch").asInt().get();
         this.firestore = FirestoreOrderStore.client(config);
         this.publisher = PubSubPublisher.create(config);
         this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore),
@@ -40,7 +42,7 @@ public final class OrderWorkerService implements ServiceRoot {
 
     /** @return the CloudEvent endpoint: Pub/Sub messages (Eventarc, plain push, batches) */
     public CloudEventService events() {
-        return CloudEventService.builder()
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.PUBSUB_MESSAGE_PUBLISHED, PubSubDelivery.decoder(), useCase::handle)
                 .build();
     }

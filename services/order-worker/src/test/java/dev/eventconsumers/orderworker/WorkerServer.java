@@ -178,8 +178,13 @@ final class WorkerServer implements AutoCloseable {
         }
     }
 
+    /** @return the worker's address */
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
     Answer post(String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri())
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.orders.Money;
 import dev.eventconsumers.orders.Order;
 import dev.eventconsumers.orders.OrderStatus;
+import dev.eventconsumers.orders.Sku;
 import dev.eventconsumers.problem.Problem;
 
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The API's JSON, with the reference's snake_case names: requests are read and checked field by field (every failing
@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
 final class OrderJson {
     static final int MAX_CUSTOMER_ID = 50;
     static final int MAX_ITEMS = 100;
-    static final int MAX_ITEM_LENGTH = 100;
-    private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
     private static final Set<String> CREATE_FIELDS = Set.of("customer_id", "total_amount", "items", "currency",
                                                             "customer_email");
     private static final Set<String> PATCH_FIELDS = Set.of("status", "total_amount", "items");
@@ -92,10 +90,17 @@ final class OrderJson {
         String currency = "USD";
         JsonNode currencyNode = json.get("currency");
         if (currencyNode != null) {
-            if (!currencyNode.isTextual() || !CURRENCY.matcher(currencyNode.asText()).matches()) {
+            if (!currencyNode.isTextual() || !Money.isCurrency(currencyNode.asText())) {
                 errors.add(new Problem.FieldError("currency", "must be an ISO 4217 code such as USD"));
             } else {
                 currency = currencyNode.asText();
+            }
+        }
+        if (cents != null && errors.stream().noneMatch(e -> e.name().equals("currency"))) {
+            try {
+                Money.requireMinorUnits(cents, currency);
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError("total_amount", e.getMessage()));
             }
         }
         Optional<String> email = Optional.empty();
@@ -146,6 +151,10 @@ final class OrderJson {
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the body is not JSON", List.of(new Problem.FieldError(
                     "body", "is not valid JSON: " + e.getOriginalMessage())));
+        } catch (NumberFormatException e) {
+            // Jackson throws this bare for a number no BigDecimal holds, such as 0e-2147483648.
+            throw new InvalidRequestException("the body holds a number out of range", List.of(new Problem.FieldError(
+                    "body", "holds a number out of range: " + e.getMessage())));
         } catch (java.io.IOException e) {
             throw new InvalidRequestException("the body could not be read", List.of());
         }
@@ -212,9 +221,8 @@ final class OrderJson {
         int before = errors.size();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
-            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > MAX_ITEM_LENGTH) {
-                errors.add(new Problem.FieldError("items[" + i + "]", "must be a string of 1 to " + MAX_ITEM_LENGTH
-                        + " characters, not blank"));
+            if (!item.isTextual() || !Sku.valid(item.asText())) {
+                errors.add(new Problem.FieldError("items[" + i + "]", "must be a SKU: " + Sku.RULE));
             } else {
                 items.add(item.asText());
             }
@@ -226,7 +234,7 @@ final class OrderJson {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("order_id", order.orderId());
         json.put("customer_id", order.customerId());
-        json.put("total_amount", Money.amount(order.totalCents()));
+        json.put("total_amount", Money.amount(order.totalCents(), order.currency()));
         json.put("currency", order.currency());
         ArrayNode items = json.putArray("items");
         order.items().forEach(items::add);

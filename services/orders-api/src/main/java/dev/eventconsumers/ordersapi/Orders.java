@@ -48,10 +48,21 @@ final class Orders {
         this.random = random;
     }
 
-    /** The caller may not act for that customer. */
+    /** The caller may not act for that customer, or not do that to the order. */
     static final class ForbiddenException extends RuntimeException {
+        private final String slug;
+
         ForbiddenException(String message) {
+            this("forbidden-customer", message);
+        }
+
+        ForbiddenException(String slug, String message) {
             super(message);
+            this.slug = slug;
+        }
+
+        String slug() {
+            return slug;
         }
     }
 
@@ -156,6 +167,7 @@ final class Orders {
             if (ifMatch.isPresent() && ifMatch.getAsLong() != current.version()) {
                 throw new StaleVersionException(orderId);
             }
+            permitted(caller, current.order(), patch);
             Order changed = apply(current.order(), patch);
             if (changed.equals(current.order())) {
                 return current;
@@ -175,12 +187,32 @@ final class Orders {
         }
     }
 
+    /**
+     * Only the system (the worker, an admin) moves an order forward: a customer who could mark an order paid would get
+     * it without payment, stock or confirmation. A customer may cancel a {@code CREATED} order, nothing else.
+     */
+    private static void permitted(Caller caller, Order order, OrderJson.OrderPatch patch) {
+        if (caller.admin() || patch.status().isEmpty() || patch.status().get() == order.status()) {
+            return;
+        }
+        if (patch.status().get() != OrderStatus.CANCELLED) {
+            throw new ForbiddenException("status-change-forbidden", "only the order system moves an order to " + patch.status().get()
+                                                 + "; a customer may cancel a CREATED order");
+        }
+    }
+
     private static Order apply(Order order, OrderJson.OrderPatch patch) {
         if (patch.editsContent() && order.status() != OrderStatus.CREATED) {
             throw new ConflictException("order-not-editable", "items and total_amount can change only while the "
                     + "order is CREATED; it is " + order.status());
         }
         long cents = patch.totalCents().orElse(order.totalCents());
+        try {
+            Money.requireMinorUnits(cents, order.currency());
+        } catch (IllegalArgumentException e) {
+            throw new OrderJson.InvalidRequestException("the change is not valid", List.of(
+                    new dev.eventconsumers.problem.Problem.FieldError("total_amount", e.getMessage())));
+        }
         List<String> items = patch.items().orElse(order.items());
         OrderStatus status = order.status();
         if (patch.status().isPresent()) {
@@ -195,8 +227,13 @@ final class Orders {
                          order.createdAt(), order.updatedAt());
     }
 
+    /** A customer deletes only what never went further than created or cancelled; a paid order stays on record. */
     boolean delete(Caller caller, String orderId) {
-        visible(caller, orderId);
+        OrderStatus status = visible(caller, orderId).order().status();
+        if (!caller.admin() && status != OrderStatus.CREATED && status != OrderStatus.CANCELLED) {
+            throw new ForbiddenException("delete-forbidden", "an order that is " + status + " stays on record; a customer may delete a "
+                                                 + "CREATED or CANCELLED order");
+        }
         return store.delete(orderId);
     }
 

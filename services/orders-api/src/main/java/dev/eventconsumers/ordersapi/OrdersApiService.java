@@ -47,8 +47,10 @@ public final class OrdersApiService implements ServiceRoot {
     private final OrderSearch search;
     private final TokenVerifier verifier;
     private final List<String> origins;
+    private final int maxBatch;
 
     private OrdersApiService(Config config, Clock clock) {
+        this.maxBatch = config.get("events.max-batch").asInt().get();
         this.firestore = FirestoreOrderStore.client(config);
         this.publisher = PubSubPublisher.create(config);
         this.flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
@@ -69,7 +71,7 @@ public final class OrdersApiService implements ServiceRoot {
 
     /** @return the CloudEvent endpoint: scheduled events flush the outbox */
     public CloudEventService events() {
-        return OutboxFlushEvents.events(flush);
+        return OutboxFlushEvents.events(flush, maxBatch);
     }
 
     @Override
@@ -107,7 +109,9 @@ public final class OrdersApiService implements ServiceRoot {
                                           auth.get("roles-claim").asString().get());
         try {
             return new TokenVerifier(TokenVerifier.remoteKeys(URI.create(jwks).toURL(),
-                                                              auth.get("jwks-cache").as(Duration.class).get()), rules);
+                                                              auth.get("jwks-cache").as(Duration.class).get(),
+                                                              auth.get("jwks-min-refetch").as(Duration.class).get()),
+                                     rules);
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("auth.jwks-url is not a URL: " + jwks, e);
         }

@@ -236,7 +236,7 @@ final class OrdersService implements HttpService {
         } catch (UnsupportedTypeException e) {
             problem = Problem.of("unsupported-media-type", "Unsupported Media Type", 415, e.getMessage());
         } catch (Orders.ForbiddenException e) {
-            problem = Problem.of("forbidden-customer", "Forbidden", 403, e.getMessage());
+            problem = Problem.of(e.slug(), "Forbidden", 403, e.getMessage());
         } catch (Orders.NotFoundException e) {
             problem = Problem.of("order-not-found", "Not Found", 404, e.getMessage());
         } catch (Orders.ConflictException e) {

@@ -16,8 +16,8 @@ final class OutboxFlushEvents {
     private OutboxFlushEvents() {
     }
 
-    static CloudEventService events(FlushOutbox flush) {
-        return CloudEventService.builder()
+    static CloudEventService events(FlushOutbox flush, int maxBatch) {
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.KNATIVE_PING, GooglePayloads.ping(), event -> flush(flush))
                 .on(EventTypes.SCHEDULER_JOB_EXECUTED, GooglePayloads.schedulerJob(), event -> flush(flush))
                 .build();

@@ -45,6 +45,8 @@ final class ApiServer implements AutoCloseable {
     static final String ISSUER = "https://securetoken.google.com/demo-orders";
     static final String AUDIENCE = "demo-orders";
     static final String TOPIC = "order-actions";
+    /** Short for the tests (30 s in application.yaml). */
+    static final Duration JWKS_MIN_REFETCH = Duration.ofMillis(200);
 
     final FirestoreEmulator firestoreEmulator = FirestoreEmulator.shared();
     final PubSubEmulator pubsub = PubSubEmulator.shared();
@@ -84,7 +86,7 @@ final class ApiServer implements AutoCloseable {
                 Map.entry("outbox.topic", TOPIC),
                 Map.entry("auth.jwks-url", "http://127.0.0.1:" + jwksServer.port() + "/jwks.json"),
                 Map.entry("auth.issuer", ISSUER), Map.entry("auth.audience", AUDIENCE),
-                Map.entry("auth.jwks-cache", "PT5M"),
+                Map.entry("auth.jwks-cache", "PT5M"), Map.entry("auth.jwks-min-refetch", JWKS_MIN_REFETCH.toString()),
                 Map.entry("cors.allowed-origins", "https://shop.example"),
                 Map.entry("opensearch.url", openSearch)));
         service = OrdersApiService.create(config);

@@ -160,7 +160,8 @@ class OrdersApiTest {
         assertEquals(200, edited.status(), edited.body());
         assertEquals("10.50", edited.json().path("total_amount").decimalValue().setScale(2).toPlainString());
 
-        ApiServer.Answer paid = api.send("PATCH", "/orders/" + id, token, "{\"status\":\"PAYMENT_PROCESSED\"}");
+        String admin = api.adminToken();
+        ApiServer.Answer paid = api.send("PATCH", "/orders/" + id, admin, "{\"status\":\"PAYMENT_PROCESSED\"}");
         assertEquals(200, paid.status());
         assertEquals("PAYMENT_PROCESSED", paid.json().path("status").asText());
         assertNotEquals(edited.etag(), paid.etag());
@@ -169,19 +170,84 @@ class OrdersApiTest {
         assertEquals(200, repeat.status());
         assertEquals(paid.etag(), repeat.etag(), "a repeated transition changes nothing");
 
-        ApiServer.Answer back = api.send("PATCH", "/orders/" + id, token, "{\"status\":\"CREATED\"}");
+        ApiServer.Answer back = api.send("PATCH", "/orders/" + id, admin, "{\"status\":\"CREATED\"}");
         assertEquals(409, back.status());
         assertTrue(back.json().path("type").asText().endsWith("illegal-transition"));
         assertEquals(409, api.send("PATCH", "/orders/" + id, token, "{\"status\":\"CANCELLED\"}").status());
         ApiServer.Answer edit = api.send("PATCH", "/orders/" + id, token, "{\"items\":[\"x\"]}");
         assertEquals(409, edit.status());
         assertTrue(edit.json().path("type").asText().endsWith("order-not-editable"));
-        assertEquals(200, api.send("PATCH", "/orders/" + id, token, "{\"status\":\"COMPLETED\"}").status());
+        assertEquals(403, api.send("PATCH", "/orders/" + id, token, "{\"status\":\"COMPLETED\"}").status());
+        assertEquals(200, api.send("PATCH", "/orders/" + id, admin, "{\"status\":\"COMPLETED\"}").status());
 
         assertEquals(Set.of("status"), fieldNames(api.send("PATCH", "/orders/" + id, token, "{\"status\":\"SHIPPED\"}")));
         assertEquals(Set.of("body"), fieldNames(api.send("PATCH", "/orders/" + id, token, "{}")));
         assertEquals(Set.of("customer_id"), fieldNames(api.send("PATCH", "/orders/" + id, token,
                                                                 "{\"customer_id\":\"cust-2\"}")));
+    }
+
+    @Test
+    void customersCanCancelButNeverPayOrCompleteOrDeleteAPaidOrder() {
+        // Once accepted: a customer marked an order paid, and the worker then reserved no stock and sent no mail.
+        String id = create(ORDER).json().path("order_id").asText();
+        for (String status : List.of("PAYMENT_PROCESSED", "COMPLETED")) {
+            ApiServer.Answer refused = api.send("PATCH", "/orders/" + id, token, "{\"status\":\"" + status + "\"}");
+            assertEquals(403, refused.status(), refused.body());
+            assertTrue(refused.json().path("type").asText().endsWith("status-change-forbidden"), refused.body());
+        }
+        assertEquals("CREATED", api.send("GET", "/orders/" + id, token, null).json().path("status").asText());
+        assertEquals(200, api.send("PATCH", "/orders/" + id, api.adminToken(), "{\"status\":\"PAYMENT_PROCESSED\"}")
+                .status());
+        ApiServer.Answer delete = api.send("DELETE", "/orders/" + id, token, null);
+        assertEquals(403, delete.status(), delete.body());
+        assertTrue(delete.json().path("type").asText().endsWith("delete-forbidden"), delete.body());
+        assertEquals(200, api.send("GET", "/orders/" + id, token, null).status(), "a paid order stays on record");
+        assertEquals(204, api.send("DELETE", "/orders/" + id, api.adminToken(), null).status());
+
+        String cancelled = create(ORDER).json().path("order_id").asText();
+        assertEquals(200, api.send("PATCH", "/orders/" + cancelled, token, "{\"status\":\"CANCELLED\"}").status());
+        assertEquals(204, api.send("DELETE", "/orders/" + cancelled, token, null).status());
+    }
+
+    @Test
+    void itemsAreSkusThatCanNeverNameAnotherDocument() {
+        for (String item : List.of("a/b", "x/y/z", ".", "..", "__x__", " book", "-", "tab\\there", "")) {
+            ApiServer.Answer refused = create("{\"customer_id\":\"cust-1\",\"total_amount\":1,\"items\":[\"book\","
+                                                      + OrderJson.MAPPER.valueToTree(item) + "]}");
+            assertEquals(400, refused.status(), item + ": " + refused.body());
+            assertEquals(Set.of("items[1]"), fieldNames(refused), item);
+        }
+        assertEquals(201, create("{\"customer_id\":\"cust-1\",\"total_amount\":1,"
+                                         + "\"items\":[\"BK-1.a:2_b\",\"blue mug\",\"Kaffeebecher\u00e4\"]}").status());
+    }
+
+    @Test
+    void amountsKeepTheirCurrencysMinorUnits() {
+        ApiServer.Answer yen = create("{\"customer_id\":\"cust-1\",\"total_amount\":1500,\"currency\":\"JPY\","
+                                              + "\"items\":[\"a\"]}");
+        assertEquals(201, yen.status(), yen.body());
+        assertEquals("1500", yen.json().path("total_amount").asText());
+        assertEquals(Set.of("total_amount"), fieldNames(create(
+                "{\"customer_id\":\"cust-1\",\"total_amount\":1500.5,\"currency\":\"JPY\",\"items\":[\"a\"]}")));
+        assertEquals(Set.of("total_amount"), fieldNames(api.send("PATCH", "/orders/" + yen.json().path("order_id").asText(),
+                                                                 token, "{\"total_amount\":10.25}")));
+        assertEquals(Set.of("currency"), fieldNames(create(
+                "{\"customer_id\":\"cust-1\",\"total_amount\":1,\"currency\":\"XYZ\",\"items\":[\"a\"]}")));
+    }
+
+    @Test
+    void anyNumberLiteralIsAnsweredAtOnce() {
+        // 1e12000000 once took 10 s of CPU; larger exponents exhausted the heap and killed the instance.
+        String id = create(ORDER).json().path("order_id").asText();
+        for (String literal : List.of("1e12000000", "-1e999999999", "1E-999999999", "9".repeat(1000), "0.1e-99999")) {
+            long began = System.nanoTime();
+            ApiServer.Answer post = create("{\"customer_id\":\"cust-1\",\"total_amount\":" + literal
+                                                   + ",\"items\":[\"a\"]}");
+            ApiServer.Answer patch = api.send("PATCH", "/orders/" + id, token, "{\"total_amount\":" + literal + "}");
+            assertTrue(System.nanoTime() - began < 2_000_000_000L, literal + " took over 2 s");
+            assertEquals(400, post.status(), literal + " " + post.body());
+            assertEquals(400, patch.status(), literal + " " + patch.body());
+        }
     }
 
     @Test

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every Firestore value type as the JSON value OpenSearch indexes sensibly. Pure: no I/O. */
+/**
+ * Every Firestore value type as a JSON value, so that any valid document can be kept in the index's {@code _source}.
+ * Pure: no I/O.
+ */
 public final class FirestoreValues {
     private FirestoreValues() {
     }
@@ -18,13 +21,15 @@ public final class FirestoreValues {
     /**
      * @param value a Firestore value
      * @return string, long, double, boolean, null, ISO-8601 instant (timestamps), map, list, the document path
-     *         (references), base64 (bytes), or {@code {"lat":..,"lon":..}} (geo points)
+     *         (references), base64 (bytes), or {@code {"lat":..,"lon":..}} (geo points); the doubles JSON has no
+     *         number for (NaN, Infinity, -Infinity) as those words
      */
     public static Object toJson(Value value) {
         return switch (value.getValueTypeCase()) {
             case STRING_VALUE -> value.getStringValue();
             case INTEGER_VALUE -> value.getIntegerValue();
-            case DOUBLE_VALUE -> value.getDoubleValue();
+            case DOUBLE_VALUE -> Double.isFinite(value.getDoubleValue()) ? (Object) value.getDoubleValue()
+                    : Double.toString(value.getDoubleValue());
             case BOOLEAN_VALUE -> value.getBooleanValue();
             case NULL_VALUE, VALUETYPE_NOT_SET -> null;
             case TIMESTAMP_VALUE -> instant(value.getTimestampValue()).toString();

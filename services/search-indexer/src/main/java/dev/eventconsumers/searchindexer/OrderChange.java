@@ -2,6 +2,7 @@ package dev.eventconsumers.searchindexer;
 
 import com.google.events.cloud.firestore.v1.Document;
 import com.google.events.cloud.firestore.v1.DocumentEventData;
+import com.google.events.cloud.firestore.v1.Value;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,6 +14,11 @@ import java.util.Optional;
 
 /**
  * What one Firestore change means for the search index. Pure: no I/O.
+ * <p>
+ * The indexed document holds the fields searches use, each only when it has the type the index maps it to (a
+ * {@code totalCents} written as text is left out of the search fields, not refused), and the whole Firestore document,
+ * every value type, under {@code document}, kept in {@code _source} and never indexed: every valid document reaches the
+ * index, and no writer can grow its mapping.
  * <p>
  * Each change carries an external version: the document's {@code update_time} in microseconds for a write, the
  * event's time for a delete (Firestore orders both by commit time). A delete becomes a versioned tombstone document,
@@ -57,11 +63,34 @@ public sealed interface OrderChange {
         String id = segments[1];
         if (data.hasValue()) {
             Instant updated = FirestoreValues.instant(data.getValue().getUpdateTime());
-            Map<String, Object> source = FirestoreValues.fields(data.getValue().getFieldsMap());
-            source.put("items", itemNames(source.get("items")));
+            Map<String, Value> fields = data.getValue().getFieldsMap();
+            Map<String, Object> source = new LinkedHashMap<>();
             source.put("orderId", id);
+            for (String text : List.of("customerId", "status", "currency")) {
+                Value value = fields.get(text);
+                if (value != null && value.hasStringValue()) {
+                    source.put(text, value.getStringValue());
+                }
+            }
+            Value cents = fields.get("totalCents");
+            if (cents != null && cents.hasIntegerValue()) {
+                source.put("totalCents", cents.getIntegerValue());
+            }
+            for (String time : List.of("createdAt", "updatedAt")) {
+                Value value = fields.get(time);
+                if (value != null && value.hasTimestampValue()) {
+                    source.put(time, FirestoreValues.instant(value.getTimestampValue()).toString());
+                }
+            }
+            Value location = fields.get("location");
+            if (location != null && location.hasGeoPointValue()) {
+                source.put("location", FirestoreValues.toJson(location));
+            }
+            Map<String, Object> whole = FirestoreValues.fields(fields);
+            source.put("items", itemNames(fields.get("items")));
             source.put("deleted", false);
             source.put("updateTime", updated.toString());
+            source.put("document", whole);
             return new Upsert(id, FirestoreValues.micros(updated), source);
         }
         Instant deleted = eventTime.map(OffsetDateTime::toInstant)
@@ -73,15 +102,21 @@ public sealed interface OrderChange {
         return new Tombstone(id, FirestoreValues.micros(deleted), tombstone);
     }
 
-    /** Items are strings, or {@code {sku, quantity}} objects where the API grew them: index their names. */
-    private static List<Object> itemNames(Object items) {
+    /**
+     * Items are strings, or {@code {sku, quantity}} maps where the API grew them: index their names, read from the typed
+     * Firestore values (a number, bytes or a timestamp in the array is no item name, and only in {@code document}).
+     */
+    private static List<Object> itemNames(Value items) {
         List<Object> names = new ArrayList<>();
-        if (items instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> map && map.get("sku") != null) {
-                    names.add(String.valueOf(map.get("sku")));
-                } else if (item != null) {
-                    names.add(String.valueOf(item));
+        if (items != null && items.hasArrayValue()) {
+            for (Value item : items.getArrayValue().getValuesList()) {
+                if (item.hasStringValue()) {
+                    names.add(item.getStringValue());
+                } else if (item.hasMapValue()) {
+                    Value sku = item.getMapValue().getFieldsMap().get("sku");
+                    if (sku != null && sku.hasStringValue()) {
+                        names.add(sku.getStringValue());
+                    }
                 }
             }
         }

@@ -11,9 +11,11 @@ import io.helidon.webserver.http.HttpRouting;
 /** The indexer's composition root: the OpenSearch index ({@code opensearch}), routes. */
 public final class SearchIndexerService implements ServiceRoot {
     private final IndexOrderChange useCase;
+    private final int maxBatch;
 
-    private SearchIndexerService(IndexOrderChange useCase) {
+    private SearchIndexerService(IndexOrderChange useCase, int maxBatch) {
         this.useCase = useCase;
+        this.maxBatch = maxBatch;
     }
 
     /**
@@ -21,12 +23,13 @@ public final class SearchIndexerService implements ServiceRoot {
      * @return the service
      */
     public static SearchIndexerService create(Config config) {
-        return new SearchIndexerService(new IndexOrderChange(OpenSearchIndex.fromConfig(config.get("opensearch"))));
+        return new SearchIndexerService(new IndexOrderChange(OpenSearchIndex.fromConfig(config.get("opensearch"))),
+                                        config.get("events.max-batch").asInt().get());
     }
 
     /** @return the CloudEvent endpoint: Firestore document events (every variant) */
     public CloudEventService events() {
-        return CloudEventService.builder()
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.firestoreDocumentTypes(), GooglePayloads.documentEvent(), useCase::handle)
                 .build();
     }

@@ -41,6 +41,13 @@ class FirestoreValuesTest {
     }
 
     @Test
+    void doublesJsonCannotHoldBecomeWords() {
+        assertEquals("NaN", FirestoreValues.toJson(Value.newBuilder().setDoubleValue(Double.NaN).build()));
+        assertEquals("-Infinity", FirestoreValues.toJson(Value.newBuilder()
+                .setDoubleValue(Double.NEGATIVE_INFINITY).build()));
+    }
+
+    @Test
     void microsecondsAreFirestoresPrecision() {
         assertEquals(1_764_235_200_123_456L, FirestoreValues.micros(Instant.parse("2025-11-27T09:20:00.123456789Z")));
     }

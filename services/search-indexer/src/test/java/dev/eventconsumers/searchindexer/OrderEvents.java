@@ -75,7 +75,7 @@ final class OrderEvents {
                     .header("ce-document", document)
                     .header("Content-Type", protobuf ? "application/protobuf" : "application/json");
             byte[] body = protobuf ? data.toByteArray() : JsonFormat.printer().print(data).getBytes();
-            return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            return request.POST(dev.eventconsumers.testkit.Platform.body(body)).build();
         }
 
         HttpResponse<String> send(URI uri) throws Exception {

@@ -10,6 +10,12 @@ import dev.eventconsumers.runtime.ServiceServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import com.google.events.cloud.firestore.v1.ArrayValue;
+import com.google.events.cloud.firestore.v1.MapValue;
+import com.google.events.cloud.firestore.v1.Value;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.NullValue;
+import com.google.type.LatLng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -163,13 +169,51 @@ class SearchIndexerTest {
     }
 
     @Test
-    void documentTheIndexCannotTakeIsRejectedWithTheReason() throws Exception {
-        OrderEvents.Order order = order("ORD-BAD", 1, "CREATED");
-        var document = order.document().toBuilder().putFields("totalCents", OrderEvents.string("lots")).build();
+    void everyValidFirestoreDocumentReachesTheIndex() throws Exception {
+        // Once refused (422, stale forever): a known field of another type, mixed arrays, NaN and Infinity.
+        OrderEvents.Order order = order("ORD-ANY-VALUES", 1, "CREATED");
+        Value mixed = Value.newBuilder().setArrayValue(ArrayValue.newBuilder()
+                .addValues(OrderEvents.string("quill"))
+                .addValues(Value.newBuilder().setIntegerValue(7))
+                .addValues(Value.newBuilder().setDoubleValue(Double.NaN))
+                .addValues(Value.newBuilder().setMapValue(MapValue.newBuilder().putFields("sku", OrderEvents.string("INK"))))
+                .addValues(Value.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(
+                        Value.newBuilder().setBooleanValue(true))))
+                .addValues(Value.newBuilder().setNullValue(NullValue.NULL_VALUE))
+                .addValues(Value.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
+                .addValues(Value.newBuilder().setGeoPointValue(LatLng.newBuilder().setLatitude(1).setLongitude(2)))
+                .addValues(Value.newBuilder().setReferenceValue(OrderEvents.PREFIX + "customers/c1"))
+                .addValues(Value.newBuilder().setTimestampValue(OrderEvents.timestamp(T0))))
+                .build();
+        var document = order.document().toBuilder()
+                .putFields("totalCents", OrderEvents.string("lots"))
+                .putFields("items", mixed)
+                .putFields("discount", Value.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY).build())
+                .putFields("notes", Value.newBuilder().setMapValue(MapValue.newBuilder()
+                        .putFields("deep", Value.newBuilder().setMapValue(MapValue.newBuilder()
+                                .putFields("ratio", Value.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()))
+                                .build())).build())
+                .putFields("field" + T0.getEpochSecond(), OrderEvents.string("a writer's new field"))
+                .build();
         var data = com.google.events.cloud.firestore.v1.DocumentEventData.newBuilder().setValue(document).build();
-        HttpResponse<String> response = new OrderEvents.Change(data, order.updated(), "bad", true).send(uri);
-        assertEquals(422, response.statusCode(), response.body());
-        assertTrue(response.body().contains("mapper_parsing_exception"), response.body());
+        for (boolean protobuf : new boolean[] {true, false}) {
+            HttpResponse<String> response = new OrderEvents.Change(data, order.updated(), "any-" + protobuf, protobuf)
+                    .send(uri);
+            assertEquals(204, response.statusCode(), response.body());
+        }
+        Map<String, Object> stored = stored("ORD-ANY-VALUES");
+        assertEquals(List.of("quill", "INK"), stored.get("items"), "the item names are searchable");
+        assertTrue(!stored.containsKey("totalCents"), "a text total is not a search field");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kept = (Map<String, Object>) stored.get("document");
+        assertEquals("lots", kept.get("totalCents"));
+        assertEquals("Infinity", kept.get("discount"));
+        assertEquals(10, ((List<?>) kept.get("items")).size(), "every element kept");
+        assertTrue(searchable("ORD-ANY-VALUES"));
+        // dynamic: false: the writer's new field did not become a mapping.
+        HttpResponse<String> mapping = OrderEvents.CLIENT.send(HttpRequest.newBuilder(
+                URI.create(SERVER.url() + "/orders/_mapping")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(!mapping.body().contains("field" + T0.getEpochSecond()), mapping.body());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.google.events.cloud.storage.v1.StorageObjectData;
 import dev.eventconsumers.blobstore.BlobInfo;
 import dev.eventconsumers.blobstore.BlobNames;
 import dev.eventconsumers.blobstore.BlobStore;
+import dev.eventconsumers.blobstore.BlobStoreDeniedException;
 import dev.eventconsumers.blobstore.BlobStoreUnavailableException;
 import dev.eventconsumers.blobstore.Buckets;
 import dev.eventconsumers.blobstore.ConditionFailedException;
@@ -32,6 +33,7 @@ public final class MakeThumbnails {
     private final Buckets buckets;
     private final ThumbnailSettings settings;
     private final ThumbnailPipeline pipeline;
+    private final MemoryBudget sourceBytes;
 
     /**
      * @param buckets  where sources and thumbnails live
@@ -40,8 +42,9 @@ public final class MakeThumbnails {
     public MakeThumbnails(Buckets buckets, ThumbnailSettings settings) {
         this.buckets = buckets;
         this.settings = settings;
-        this.pipeline = new ThumbnailPipeline(settings.maxPixels(), new PixelBudget(settings.budgetPixels()),
-                                              settings.jpegQuality());
+        this.pipeline = new ThumbnailPipeline(settings.maxPixels(), settings.maxAspectRatio(),
+                                              new MemoryBudget(settings.budgetPixels()), settings.jpegQuality());
+        this.sourceBytes = new MemoryBudget(settings.budgetBytes());
     }
 
     /**
@@ -51,6 +54,10 @@ public final class MakeThumbnails {
      */
     public EventOutcome handle(StorageObjectData object) throws InterruptedException {
         String name = object.getName();
+        if (name.endsWith("/") && BlobNames.problem(name.substring(0, name.length() - 1)) == null) {
+            // The Cloud Console's "create folder" writes an empty object named like a folder: nothing to do.
+            return EventOutcome.done("skipped: " + name + " is a folder placeholder");
+        }
         String unsafe = BlobNames.problem(name);
         if (unsafe != null) {
             return EventOutcome.reject("object name " + BlobNames.printable(name) + " " + unsafe,
@@ -68,13 +75,33 @@ public final class MakeThumbnails {
         } catch (IllegalArgumentException e) {
             return EventOutcome.reject(e.getMessage(), List.of(new Problem.FieldError("/bucket", e.getMessage())));
         }
+        for (String target : names(name)) {
+            String refused = store.problem(target);
+            if (refused != null) {
+                // A source name near the limit can leave no room for the thumbnail's: it can never be written.
+                return EventOutcome.reject("object " + BlobNames.printable(name) + " cannot have its thumbnails: "
+                        + BlobNames.printable(target) + " " + refused, List.of(new Problem.FieldError("/name", refused)));
+            }
+        }
         try {
             return thumbnail(store, name, object.getGeneration());
         } catch (BlobStoreUnavailableException e) {
             return EventOutcome.retry("storage unavailable: " + e.getMessage());
+        } catch (BlobStoreDeniedException e) {
+            // Retrying cannot help until the deployment changes: kept as a dead letter to replay after the fix.
+            return EventOutcome.reject("storage refuses this service: " + e.getMessage(),
+                                       List.of(new Problem.FieldError("/bucket", "access refused")));
         }
     }
 
+    /** @return the source and every thumbnail name it makes */
+    private List<String> names(String source) {
+        List<String> names = new java.util.ArrayList<>(List.of(source));
+        settings.sizes().forEach(box -> names.add(settings.thumbnailName(box, source)));
+        return names;
+    }
+
+    @SuppressWarnings("try") // the lease is held for its scope, never read
     private EventOutcome thumbnail(BlobStore store, String name, long generation) throws InterruptedException {
         Optional<BlobInfo> source = store.stat(name);
         if (source.isEmpty()) {
@@ -98,14 +125,18 @@ public final class MakeThumbnails {
         if (pending.isEmpty()) {
             return EventOutcome.done("duplicate: thumbnails of generation " + generation + " exist");
         }
-        // Read exactly the event's generation where the store has generations, so a concurrent replace of the
-        // source cannot slip newer pixels under an older generation's metadata.
-        Optional<byte[]> bytes = source.get().generation().isPresent() ? store.read(name, generation)
-                : store.read(name);
-        if (bytes.isEmpty()) {
-            return EventOutcome.done("generation " + generation + " of " + name + " was replaced or deleted");
+        ThumbnailPipeline.Result result;
+        // The source's bytes are held through the render: they take their share of the budget first (pixels second).
+        try (MemoryBudget.Lease held = sourceBytes.acquire(source.get().size())) {
+            // Read exactly the event's generation where the store has generations, so a concurrent replace of the
+            // source cannot slip newer pixels under an older generation's metadata.
+            Optional<byte[]> bytes = source.get().generation().isPresent() ? store.read(name, generation)
+                    : store.read(name);
+            if (bytes.isEmpty()) {
+                return EventOutcome.done("generation " + generation + " of " + name + " was replaced or deleted");
+            }
+            result = pipeline.render(bytes.get(), List.copyOf(pending.keySet()));
         }
-        ThumbnailPipeline.Result result = pipeline.render(bytes.get(), List.copyOf(pending.keySet()));
         return switch (result) {
             case ThumbnailPipeline.Unsupported unsupported ->
                     EventOutcome.done("skipped: " + name + " is no image format this service reads");
@@ -113,6 +144,9 @@ public final class MakeThumbnails {
                     name + " declares " + tooLarge.source() + " pixels (" + tooLarge.source().pixels()
                             + "), more than the limit of " + tooLarge.limit(),
                     List.of(new Problem.FieldError("/name", "image too large to decode")));
+            case ThumbnailPipeline.Elongated elongated -> EventOutcome.reject(
+                    name + " is " + elongated.source() + ": its longer side is more than " + elongated.limit()
+                            + " times its shorter", List.of(new Problem.FieldError("/name", "image too elongated")));
             case ThumbnailPipeline.Corrupt corrupt -> EventOutcome.reject(
                     name + " is a corrupt or truncated " + corrupt.format() + " image: " + corrupt.reason(),
                     List.of(new Problem.FieldError("/name", "corrupt image")));

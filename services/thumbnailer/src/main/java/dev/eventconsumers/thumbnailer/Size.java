@@ -25,6 +25,11 @@ public record Size(int width, int height) {
         return new Size(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
     }
 
+    /** @return the longer side over the shorter */
+    public double aspectRatio() {
+        return (double) Math.max(width, height) / Math.min(width, height);
+    }
+
     /** @return width times height */
     public long pixels() {
         return (long) width * height;

@@ -69,6 +69,14 @@ public final class ThumbnailPipeline {
     }
 
     /**
+     * @param format detected format
+     * @param source declared dimensions
+     * @param limit  the longest side may be at most this many times the shortest
+     */
+    public record Elongated(String format, Size source, double limit) implements Result {
+    }
+
+    /**
      * @param jpeg encoded bytes
      * @param size thumbnail dimensions
      */
@@ -80,24 +88,28 @@ public final class ThumbnailPipeline {
             "(?i)premature end|corrupt|truncat|unexpected end|bogus|invalid");
 
     private final long maxPixels;
-    private final PixelBudget budget;
+    private final double maxAspectRatio;
+    private final MemoryBudget budget;
     private final float quality;
     private final Resampler.Filter filter;
 
     /**
-     * @param maxPixels largest source (width times height) that is decoded at all
-     * @param budget    bound on pixels decoded at once across threads
-     * @param quality   JPEG quality, 0..1
+     * @param maxPixels      largest source (width times height) that is decoded at all
+     * @param maxAspectRatio longest side over shortest side of a source that is decoded at all
+     * @param budget         bound on pixels decoded at once across threads
+     * @param quality        JPEG quality, 0..1
      */
-    public ThumbnailPipeline(long maxPixels, PixelBudget budget, float quality) {
-        this(maxPixels, budget, quality, Resampler.Filter.BICUBIC);
+    public ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality) {
+        this(maxPixels, maxAspectRatio, budget, quality, Resampler.Filter.BICUBIC);
     }
 
-    ThumbnailPipeline(long maxPixels, PixelBudget budget, float quality, Resampler.Filter filter) {
+    ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality,
+                      Resampler.Filter filter) {
         if (quality <= 0 || quality > 1) {
             throw new IllegalArgumentException("JPEG quality must be in (0, 1], not " + quality);
         }
         this.maxPixels = maxPixels;
+        this.maxAspectRatio = maxAspectRatio;
         this.budget = budget;
         this.quality = quality;
         this.filter = filter;
@@ -137,21 +149,28 @@ public final class ThumbnailPipeline {
         if (stored.pixels() > maxPixels) {
             return new TooLarge(format, stored, maxPixels);
         }
+        if (stored.aspectRatio() > maxAspectRatio) {
+            // A 33,000,000 x 3 PNG is 99 MP, under the limit, and would make thumbnails less than a pixel high.
+            return new Elongated(format, stored, maxAspectRatio);
+        }
         int orientation = format.equals("jpeg") || format.equals("jpg") ? Orientation.ofJpeg(source) : 1;
         boolean swap = Orientation.swapsAxes(orientation);
         Size upright = swap ? stored.transposed() : stored;
         List<Size> largestFirst = boxes.stream().sorted(Comparator.comparingLong(Size::pixels).reversed()).toList();
         Size largestTarget = upright.fitInside(largestFirst.getFirst());
-        int step = subsampling(upright, largestTarget);
-        long decodedPixels = (long) ceilDiv(stored.width(), step) * ceilDiv(stored.height(), step);
+        Size storedLargest = swap ? largestTarget.transposed() : largestTarget;
+        // Each axis on its own: a step from the short side alone left an elongated image decoded at full length.
+        int xStep = subsampling(stored.width(), storedLargest.width());
+        int yStep = subsampling(stored.height(), storedLargest.height());
+        long decodedPixels = (long) ceilDiv(stored.width(), xStep) * ceilDiv(stored.height(), yStep);
 
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (r, warning) -> warnings.add(warning);
         reader.addIIOReadWarningListener(listener);
         // The decoded image and its RGB copy are held at once.
-        try (PixelBudget.Lease lease = budget.acquire(decodedPixels * 2)) {
+        try (MemoryBudget.Lease lease = budget.acquire(decodedPixels * 2)) {
             ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceSubsampling(step, step, 0, 0);
+            param.setSourceSubsampling(xStep, yStep, 0, 0);
             BufferedImage decoded = reader.read(0, param);
             List<String> damage = warnings.stream().filter(w -> DAMAGE.matcher(w).find()).toList();
             if (!damage.isEmpty()) {
@@ -181,10 +200,15 @@ public final class ThumbnailPipeline {
         }
     }
 
-    /** Decode at 1/n of the size while that still leaves at least twice the largest thumbnail for the filter. */
-    static int subsampling(Size source, Size target) {
-        double ratio = Math.min((double) source.width() / target.width(), (double) source.height() / target.height());
-        return Math.max(1, (int) Math.floor(ratio / 2.0));
+    /**
+     * Decode at 1/n of an axis while that still leaves at least twice the largest thumbnail's extent for the filter.
+     *
+     * @param source the source's extent on the axis
+     * @param target the largest thumbnail's extent on it
+     * @return the step
+     */
+    static int subsampling(int source, int target) {
+        return Math.max(1, source / (2 * target));
     }
 
     private static int ceilDiv(int a, int b) {

@@ -14,11 +14,14 @@ import java.util.List;
  * @param sourcePrefix    only objects below this prefix are thumbnailed ({@code source.prefix})
  * @param outputPrefix    where thumbnails go, never a source ({@code output.prefix})
  * @param maxPixels       larger sources are rejected before decoding ({@code max.pixels})
+ * @param maxAspectRatio  sources whose longer side is more times the shorter are rejected ({@code max.aspect-ratio})
  * @param maxBytes        larger objects are skipped unread ({@code max.bytes})
  * @param budgetPixels    pixels decoded at once across concurrent events ({@code budget.pixels})
+ * @param budgetBytes     source bytes held at once across concurrent events ({@code budget.bytes})
  */
 public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sourcePrefix, String outputPrefix,
-                                long maxPixels, long maxBytes, long budgetPixels) {
+                                long maxPixels, double maxAspectRatio, long maxBytes, long budgetPixels,
+                                long budgetBytes) {
 
     public ThumbnailSettings {
         sizes = List.copyOf(sizes);
@@ -44,8 +47,10 @@ public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sour
                 config.get("source.prefix").asString().get(),
                 config.get("output.prefix").asString().get(),
                 config.get("max.pixels").asLong().get(),
+                config.get("max.aspect-ratio").asDouble().get(),
                 config.get("max.bytes").asLong().get(),
-                config.get("budget.pixels").asLong().get());
+                config.get("budget.pixels").asLong().get(),
+                config.get("budget.bytes").asLong().get());
     }
 
     /**

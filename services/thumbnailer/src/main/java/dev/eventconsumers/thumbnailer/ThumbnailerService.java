@@ -12,9 +12,11 @@ import io.helidon.webserver.http.HttpRouting;
 /** The thumbnailer's composition root: storage from {@code blobstore}, settings from {@code thumbnailer}, routes. */
 public final class ThumbnailerService implements ServiceRoot {
     private final MakeThumbnails useCase;
+    private final int maxBatch;
 
-    private ThumbnailerService(MakeThumbnails useCase) {
+    private ThumbnailerService(MakeThumbnails useCase, int maxBatch) {
         this.useCase = useCase;
+        this.maxBatch = maxBatch;
     }
 
     /**
@@ -31,12 +33,13 @@ public final class ThumbnailerService implements ServiceRoot {
      * @return the service
      */
     public static ThumbnailerService create(Config config, Buckets buckets) {
-        return new ThumbnailerService(new MakeThumbnails(buckets, ThumbnailSettings.fromConfig(config.get("thumbnailer"))));
+        return new ThumbnailerService(new MakeThumbnails(buckets, ThumbnailSettings.fromConfig(config.get("thumbnailer"))),
+                                      config.get("events.max-batch").asInt().get());
     }
 
     /** @return the CloudEvent endpoint: Cloud Storage finalized events */
     public CloudEventService events() {
-        return CloudEventService.builder()
+        return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.STORAGE_OBJECT_FINALIZED, GooglePayloads.storageObject(),
                     event -> useCase.handle(event.data()))
                 .build();

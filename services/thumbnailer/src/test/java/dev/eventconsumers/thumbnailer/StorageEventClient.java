@@ -41,8 +41,20 @@ final class StorageEventClient {
         ObjectNode data = (ObjectNode) JSON.readTree(sample.body());
         data.put("name", name).put("generation", Long.toString(generation));
         Sample event = sample.withHeader("ce-id", "event-" + generation + "-" + name.hashCode())
-                .withHeader("ce-subject", "objects/" + name.replace("%", "%25").replace("\u0000", "%00"))
-                .withBody(JSON.writeValueAsBytes(data));
+                .withHeader("ce-subject", "objects/" + percentEncoded(name))
+                // Escaped, so that even a name no UTF-8 can hold (a lone surrogate) travels as Eventarc would send it.
+                .withBody(JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                                  .writeValueAsBytes(data));
         return CLIENT.send(event.request(uri), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A header value as the CloudEvents HTTP binding writes it: UTF-8, percent-encoded beyond printable ASCII. */
+    static String percentEncoded(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            out.append(c < 0x21 || c > 0x7e || c == '%' || c == '"' ? String.format("%%%02X", c) : String.valueOf((char) c));
+        }
+        return out.toString();
     }
 }

@@ -95,7 +95,7 @@ public final class ThumbnailBenchmark {
         if (naive) {
             naive(bytes);
         } else {
-            ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, new PixelBudget(50_000_000), 0.85f);
+            ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f);
             if (!(pipeline.render(bytes, BOXES) instanceof ThumbnailPipeline.Rendered)) {
                 throw new IllegalStateException("not rendered");
             }

@@ -22,8 +22,8 @@ class ThumbnailQualityTest {
     void thumbnailsOfASubsampled12MegapixelJpegMatchAnAreaAverage() throws Exception {
         BufferedImage source = TestPhotos.tiled(4000, 3000);
         byte[] jpeg = TestPhotos.jpeg(source, 0.92f);
-        assertEquals(2, ThumbnailPipeline.subsampling(new Size(4000, 3000), new Size(800, 600)),
-                     "this source is decoded at half size");
+        assertEquals(2, ThumbnailPipeline.subsampling(4000, 800), "this source is decoded at half size");
+        assertEquals(2, ThumbnailPipeline.subsampling(3000, 600));
         assertCloseToAreaAverage(jpeg, Images.decode(jpeg));
     }
 
@@ -35,7 +35,7 @@ class ThumbnailQualityTest {
     }
 
     static void assertCloseToAreaAverage(byte[] encoded, BufferedImage fullResolution) throws Exception {
-        ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, new PixelBudget(50_000_000), 0.85f);
+        ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f);
         ThumbnailPipeline.Rendered rendered = assertInstanceOf(ThumbnailPipeline.Rendered.class,
                                                                pipeline.render(encoded, BOXES));
         int[] full = ThumbnailPipeline.rgb(fullResolution);

@@ -248,14 +248,39 @@ abstract class ThumbnailerContract {
         assertEquals(List.of(name), names().stream().filter(n -> !n.equals(name) || true).toList());
     }
 
+    @Test
+    void aFolderPlaceholderIsAcknowledgedAndSkipped() throws Exception {
+        // The Cloud Console's "create folder" writes an empty object named like a folder; it was dead-lettered (422).
+        HttpResponse<String> response = deliver("uploads/albums/", 1);
+        assertEquals(204, response.statusCode(), response.body());
+        assertNoThumbnails();
+    }
+
+    @Test
+    void aNameThatLeavesNoRoomForItsThumbnailsIsRejectedNotRetried() throws Exception {
+        // 1000 bytes is a valid object name; "thumbnails/800x800/" + it is not (1024 at most): once a 500 forever.
+        String name = "uploads/" + "a".repeat(100) + ("/" + "b".repeat(99)).repeat(9) + ".jpg";
+        assertTrue(name.length() > 990 && name.length() <= 1024, name.length() + "");
+        HttpResponse<String> response = uploadAndDeliver(name, "photo.jpg");
+        assertEquals(422, response.statusCode(), response.body());
+        assertTrue(response.body().contains("cannot have its thumbnails"), response.body());
+        assertNoThumbnails();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"uploads/../../etc/passwd", "/uploads/photo.jpg", "uploads/a\u0000b.jpg",
-                            "uploads/./photo.jpg", "uploads//photo.jpg"})
+                            "uploads/./photo.jpg", "uploads//photo.jpg", "uploads/lone\ud800.jpg",
+                            "uploads/nel\u0085.jpg"})
     void unsafeObjectNamesAreRejected(String name) throws Exception {
         HttpResponse<String> response = deliver(name, 1);
-        assertEquals(422, response.statusCode(), response.body());
         JsonNode problem = JSON.readTree(response.body());
-        assertEquals("/name", problem.path("errors").path(0).path("name").asText());
+        if (response.statusCode() == 400) {
+            // A control character in the name is one in the event's subject too: the binding refuses the event.
+            assertEquals("subject", problem.path("errors").path(0).path("name").asText(), response.body());
+        } else {
+            assertEquals(422, response.statusCode(), response.body());
+            assertEquals("/name", problem.path("errors").path(0).path("name").asText());
+        }
         assertNoThumbnails();
     }
 }

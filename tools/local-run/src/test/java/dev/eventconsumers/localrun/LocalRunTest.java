@@ -197,7 +197,7 @@ class LocalRunTest {
         // The two orders of the tests above: 42.50 and 7.00.
         JsonNode report = GraphProcess.MAPPER.readTree(json.toFile());
         assertEquals(2, report.path("order_count").asInt(), report.toString());
-        assertEquals(4950, report.path("revenue_cents").asLong(), report.toString());
+        assertEquals(4950, report.path("revenue").path("USD").path("revenue_cents").asLong(), report.toString());
         assertEquals(404, graph.post(graph.url("BROKER") + "/pingsources/nope", null, null, "").statusCode());
     }
 

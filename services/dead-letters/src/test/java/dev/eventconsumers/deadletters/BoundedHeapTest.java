@@ -1,0 +1,61 @@
+package dev.eventconsumers.deadletters;
+
+import dev.eventconsumers.blobstore.BlobStore;
+import dev.eventconsumers.blobstore.Buckets;
+import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.Platform;
+import dev.eventconsumers.testkit.TestConfig;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The sink at its container concurrency (50) with the largest events it takes (16 MiB each), in the heap its manifest
+ * gives it (75% of 256 MiB: 192 MiB). 50 such bodies once meant 800 MiB in flight; now bodies wait for room, and those
+ * that wait too long are answered 503 and delivered again, as a platform does: every one is kept, none is lost.
+ */
+class BoundedHeapTest {
+    @Test
+    void fiftyEventsOfSixteenMebibytesAtOnceAreAllKept() throws Exception {
+        Platform.requireHeap(192);
+        java.nio.file.Path folder = Files.createTempDirectory("dead-letters-heap");
+        Buckets buckets = Buckets.filesystem(folder);
+        Config config = TestConfig.of(Map.of());
+        WebServer server = ServiceServer.start(config, DeadLettersService.create(config, buckets, Clock.systemUTC()));
+        try {
+            byte[] data = new byte[16 * 1024 * 1024 - 4096];
+            Arrays.fill(data, (byte) 'x');
+            List<HttpRequest> events = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                events.add(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                                   .timeout(Duration.ofMinutes(2))
+                                   .header("ce-specversion", "1.0").header("ce-id", "big-" + i)
+                                   .header("ce-source", "//test").header("ce-type", "dev.example.big")
+                                   .header("Content-Type", "application/octet-stream")
+                                   .POST(Platform.body(data)).build());
+            }
+            List<HttpResponse<String>> answers = Platform.deliver(events, 50, Duration.ofMinutes(5));
+            answers.forEach(answer -> assertEquals(204, answer.statusCode(), answer.body()));
+            BlobStore bucket = buckets.bucket("dead-letters");
+            assertEquals(50, bucket.list("dead-letters/").size());
+        } finally {
+            server.stop();
+            try (var files = Files.walk(folder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
