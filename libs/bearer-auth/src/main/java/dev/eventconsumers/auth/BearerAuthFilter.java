@@ -19,14 +19,35 @@ import java.util.Optional;
 public final class BearerAuthFilter implements Filter {
     private final TokenVerifier verifier;
     private final List<String> prefixes;
+    private final List<String> open;
+    private final boolean adminOnly;
 
     /**
      * @param verifier checks the tokens
      * @param prefixes path prefixes that need a token, e.g. {@code /orders}
      */
     public BearerAuthFilter(TokenVerifier verifier, List<String> prefixes) {
+        this(verifier, prefixes, List.of(), false);
+    }
+
+    private BearerAuthFilter(TokenVerifier verifier, List<String> prefixes, List<String> open, boolean adminOnly) {
         this.verifier = verifier;
         this.prefixes = List.copyOf(prefixes);
+        this.open = List.copyOf(open);
+        this.adminOnly = adminOnly;
+    }
+
+    /**
+     * A filter that lets only callers with the admin role below {@code prefix}, except below the {@code open} prefixes:
+     * a public service's {@code /observe} (metrics, config) for admins, its health probes for anyone.
+     *
+     * @param verifier checks the tokens
+     * @param prefix   e.g. {@code /observe}
+     * @param open     prefixes below it that need no token, e.g. {@code /observe/health}
+     * @return the filter (401 without a valid token, 403 without the admin role)
+     */
+    public static BearerAuthFilter adminsOnly(TokenVerifier verifier, String prefix, List<String> open) {
+        return new BearerAuthFilter(verifier, List.of(prefix), open, true);
     }
 
     /**
@@ -40,7 +61,7 @@ public final class BearerAuthFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (prefixes.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/"))
+        if (prefixes.stream().noneMatch(p -> below(path, p)) || open.stream().anyMatch(p -> below(path, p))
                 || "OPTIONS".equals(req.prologue().method().text())) {
             chain.proceed();
             return;
@@ -52,6 +73,14 @@ public final class BearerAuthFilter implements Filter {
         }
         try {
             Caller caller = verifier.verify(header.get().substring(7).trim());
+            if (adminOnly && !caller.admin()) {
+                Problem problem = Problem.of("forbidden", "Forbidden", 403, "only callers with the admin role may read "
+                        + path);
+                res.status(403);
+                res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+                res.send(problem.toJson());
+                return;
+            }
             req.context().register(Caller.class, caller);
             chain.proceed();
         } catch (TokenRejectedException e) {
@@ -65,6 +94,10 @@ public final class BearerAuthFilter implements Filter {
             res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
             res.send(problem.toJson());
         }
+    }
+
+    private static boolean below(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     private static void unauthorized(RoutingResponse res, String detail, String error) {

@@ -1,8 +1,6 @@
 package dev.eventconsumers.ordersearch;
 
 import io.helidon.config.Config;
-import org.apache.hc.core5.http.HttpHost;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -12,11 +10,9 @@ import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.search.Hit;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.opensearch.client.transport.httpclient5.ResponseException;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +38,20 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
     }
 
     /**
-     * @param config the {@code opensearch} node: {@code url}, {@code index}
+     * @param config the {@code opensearch} node: {@code url}, {@code index}, and for a secured cluster
+     *               {@code username}, {@code password}, {@code ca-file} ({@link OpenSearchConnection})
      * @return the index those settings name (nothing is contacted before the first request)
      */
     public static OpenSearchIndex fromConfig(Config config) {
-        return new OpenSearchIndex(client(config.get("url").asString().get()), config.get("index").asString().get());
+        return new OpenSearchIndex(OpenSearchConnection.fromConfig(config).client(), config.get("index").asString().get());
     }
 
     /**
      * @param url e.g. {@code http://localhost:9200}
-     * @return a client (it connects on first use)
+     * @return a client without credentials (it connects on first use)
      */
     public static OpenSearchClient client(String url) {
-        try {
-            return new OpenSearchClient(ApacheHttpClient5TransportBuilder.builder(HttpHost.create(url))
-                                                .setMapper(new JacksonJsonpMapper()).build());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("opensearch.url '" + url + "' is not a URL", e);
-        }
+        return OpenSearchConnection.plain(url).client();
     }
 
     @Override

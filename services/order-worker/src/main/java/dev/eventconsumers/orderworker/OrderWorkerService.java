@@ -3,6 +3,7 @@ package dev.eventconsumers.orderworker;
 import com.google.cloud.firestore.Firestore;
 import dev.eventconsumers.cloudevents.CloudEventService;
 import dev.eventconsumers.cloudevents.EventTypes;
+import dev.eventconsumers.cloudevents.GooglePayloads;
 import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.FirestoreOutbox;
 import dev.eventconsumers.orders.FlushOutbox;
@@ -15,21 +16,24 @@ import java.time.Clock;
 
 /**
  * The worker's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), Pub/Sub for follow-on
- * actions ({@code pubsub}, {@code PUBSUB_EMULATOR_HOST}), the actions topic ({@code outbox.topic}), routes.
+ * actions ({@code pubsub}, {@code PUBSUB_EMULATOR_HOST}), the actions topic ({@code outbox.topic}), the outbox flush the
+ * schedule asks for, routes.
  */
 public final class OrderWorkerService implements ServiceRoot {
     private final Firestore firestore;
     private final PubSubPublisher publisher;
     private final HandleOrderAction useCase;
+    private final FlushOutboxOnSchedule scheduledFlush;
     private final int maxBatch;
 
     private OrderWorkerService(Config config, Clock clock) {
         this.maxBatch = config.get("events.max-batch").asInt().get();
         this.firestore = FirestoreOrderStore.client(config);
         this.publisher = PubSubPublisher.create(config);
-        this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore),
-                                             new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock),
+        FlushOutbox flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
+        this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore), flush,
                                              config.get("outbox.topic").asString().get(), clock);
+        this.scheduledFlush = new FlushOutboxOnSchedule(flush);
     }
 
     /**
@@ -40,10 +44,15 @@ public final class OrderWorkerService implements ServiceRoot {
         return new OrderWorkerService(config, Clock.systemUTC());
     }
 
-    /** @return the CloudEvent endpoint: Pub/Sub messages (Eventarc, plain push, batches) */
+    /**
+     * @return the CloudEvent endpoint: Pub/Sub messages (Eventarc, plain push, batches), and the outbox-flush schedule
+     *         (a PingSource tick, a Cloud Scheduler call)
+     */
     public CloudEventService events() {
         return CloudEventService.builder().maxBatch(maxBatch)
                 .on(EventTypes.PUBSUB_MESSAGE_PUBLISHED, PubSubDelivery.decoder(), useCase::handle)
+                .on(EventTypes.KNATIVE_PING, GooglePayloads.ping(), event -> scheduledFlush.handle())
+                .on(EventTypes.SCHEDULER_JOB_EXECUTED, GooglePayloads.schedulerJob(), event -> scheduledFlush.handle())
                 .build();
     }
 

@@ -231,6 +231,35 @@ class OrderWorkerTest {
         assertEquals(Set.of(id + " send_confirmation", id + " update_inventory"), actions(published()));
     }
 
+    @Test
+    void theOutboxFlushScheduleRunsHereAndRetriesWhilePubSubIsDown() {
+        // The API's and the worker's pending actions share one outbox; the schedule's tick flushes it on the worker.
+        String id = worker.seedOrder(9, "book");
+        worker.pubsubProxy.cut();
+        assertEquals(204, worker.publish(processPayment(id)).status());
+        assertEquals(503, tick().status(), "a flush that cannot publish asks to be retried");
+        worker.pubsubProxy.restore();
+        assertEquals(204, tick().status());
+        assertEquals(Set.of(id + " send_confirmation", id + " update_inventory"), actions(published()));
+        assertEquals(204, tick().status());
+        assertTrue(published().isEmpty(), "each pending action is published once");
+        // Cloud Scheduler's plain HTTP call with the job's body flushes too.
+        assertEquals(204, worker.post("{\"job\":\"outbox-flush\"}", "Content-Type", "application/json",
+                                      "X-CloudScheduler", "true", "X-CloudScheduler-JobName", "outbox-flush",
+                                      "X-CloudScheduler-ScheduleTime", "2026-11-30T10:00:00Z").status());
+    }
+
+    static WorkerServer.Answer tick() {
+        Sample ping = Sample.load("ping");
+        List<String> headers = new ArrayList<>();
+        ping.headers().forEach(h -> {
+            headers.add(h.getKey());
+            headers.add(h.getValue());
+        });
+        return worker.post(new String(ping.body(), java.nio.charset.StandardCharsets.UTF_8),
+                           headers.toArray(String[]::new));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             malformed JSON         | {"order_id":                                                                   | message.data

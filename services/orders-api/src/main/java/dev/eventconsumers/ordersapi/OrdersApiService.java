@@ -5,7 +5,6 @@ import dev.eventconsumers.auth.BearerAuthFilter;
 import dev.eventconsumers.auth.DevTokens;
 import dev.eventconsumers.auth.TokenRules;
 import dev.eventconsumers.auth.TokenVerifier;
-import dev.eventconsumers.cloudevents.CloudEventService;
 import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.FirestoreOutbox;
 import dev.eventconsumers.orders.FlushOutbox;
@@ -34,7 +33,8 @@ import java.util.logging.Logger;
  * The API's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), Pub/Sub
  * ({@code pubsub}, {@code PUBSUB_EMULATOR_HOST}), token verification ({@code auth}, or dev tokens with
  * {@code auth.dev.enabled=true} on a developer's machine only), CORS origins, the search index, and every route:
- * {@code /orders} behind CORS and bearer tokens, the outbox flush on {@code POST /}.
+ * {@code /orders} behind CORS and bearer tokens, {@code /observe} beyond health for admins only. It is the one public
+ * service, so it takes no events: the outbox flush its schedule asks for runs on the private order worker.
  */
 public final class OrdersApiService implements ServiceRoot {
     static final List<String> API_PATHS = List.of("/orders");
@@ -47,10 +47,8 @@ public final class OrdersApiService implements ServiceRoot {
     private final OrderSearch search;
     private final TokenVerifier verifier;
     private final List<String> origins;
-    private final int maxBatch;
 
     private OrdersApiService(Config config, Clock clock) {
-        this.maxBatch = config.get("events.max-batch").asInt().get();
         this.firestore = FirestoreOrderStore.client(config);
         this.publisher = PubSubPublisher.create(config);
         this.flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
@@ -69,17 +67,13 @@ public final class OrdersApiService implements ServiceRoot {
         return new OrdersApiService(config, Clock.systemUTC());
     }
 
-    /** @return the CloudEvent endpoint: scheduled events flush the outbox */
-    public CloudEventService events() {
-        return OutboxFlushEvents.events(flush, maxBatch);
-    }
-
     @Override
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(new CorsFilter(origins, API_PATHS))
                 .addFilter(new BearerAuthFilter(verifier, API_PATHS))
-                .register("/orders", new OrdersService(orders, search))
-                .register("/", events());
+                // Public service: its metrics and other observe pages are for admins; probes stay open.
+                .addFilter(BearerAuthFilter.adminsOnly(verifier, "/observe", List.of("/observe/health")))
+                .register("/orders", new OrdersService(orders, search));
     }
 
     @Override

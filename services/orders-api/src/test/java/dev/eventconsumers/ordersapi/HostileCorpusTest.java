@@ -9,8 +9,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Every request of the hostile corpus (its REST requests and its events) against the real API on the emulators, as a
- * signed-in customer who owns one order.
+ * Every REST request of the hostile corpus against the real API on the emulators, as a signed-in customer who owns one
+ * order (the API takes no events).
  */
 class HostileCorpusTest {
     @Test
@@ -21,7 +21,7 @@ class HostileCorpusTest {
                                                 "{\"customer_id\":\"cust-1\",\"total_amount\":12.5,\"items\":[\"book\"]}");
             assertEquals(201, created.status(), created.body());
             String order = created.json().get("order_id").asText();
-            List<String> failures = HostileCorpus.replay(api.uri("/"), request -> true,
+            List<String> failures = HostileCorpus.replay(api.uri("/"), request -> !request.isEvent(),
                                                          Map.of("token", token, "order", order));
             assertEquals(List.of(), failures);
         }

@@ -136,10 +136,24 @@ class OrdersAuthTest {
     }
 
     @Test
-    void healthAndEventsNeedNoToken() {
+    void healthIsOpenAndEveryOtherObservePageIsForAdmins() {
         assertEquals(204, api.send("GET", "/observe/health", null, null).status());
-        assertEquals(204, api.send("POST", "/", null, "{\"job\":\"outbox-flush\"}", "ce-specversion", "1.0",
-                                   "ce-id", "tick-1", "ce-source", "/apis/v1/namespaces/default/pingsources/outbox-flush",
-                                   "ce-type", "dev.knative.sources.ping").status());
+        ApiServer.Answer anonymous = api.send("GET", "/observe/metrics", null, null);
+        assertEquals(401, anonymous.status(), anonymous.body());
+        assertEquals("application/problem+json", anonymous.header("Content-Type").orElseThrow());
+        ApiServer.Answer customer = api.send("GET", "/observe/metrics", api.token("cust-1"), null);
+        assertEquals(403, customer.status(), customer.body());
+        ApiServer.Answer admin = api.send("GET", "/observe/metrics", api.adminToken(), null);
+        assertEquals(200, admin.status(), admin.body());
+        assertTrue(admin.body().contains("# TYPE"), "the metrics, for an admin");
+    }
+
+    @Test
+    void thePublicApiTakesNoEvents() {
+        // The outbox flush runs on the private order worker: nobody can make the public API do backend work.
+        ApiServer.Answer tick = api.send("POST", "/", null, "{\"job\":\"outbox-flush\"}", "ce-specversion", "1.0",
+                                         "ce-id", "tick-1", "ce-type", "dev.knative.sources.ping",
+                                         "ce-source", "/apis/v1/namespaces/default/pingsources/outbox-flush");
+        assertEquals(404, tick.status(), tick.body());
     }
 }

@@ -24,10 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fails when the deployment files drift from the services: a service module without its Knative Service, skaffold
- * artifact or Cloud Run deploy step; an image name other than Jib's; a Trigger or Eventarc filter on an event type
- * the target does not accept (asked of the built service itself, run from its jar); a Trigger without a dead-letter
+ * artifact or Cloud Run deploy; an image name other than Jib's; a Trigger or Eventarc filter on an event type the
+ * target does not accept (asked of the built service itself, run from its jar); a Trigger without a dead-letter
  * sink; an environment variable the service does not read; a probe path the service does not answer; an invalid
- * PingSource schedule.
+ * PingSource schedule; and every platform rule of {@link DeploymentRules} (private, locked down, own accounts, project
+ * set, grants as documented). The Cloud Run side is read from {@code gcp/setup.sh --dry-run}.
  */
 class DeploymentConsistencyTest {
     static final List<String> RENDERINGS = List.of("k8s/base", "k8s/overlays/local", "k8s/overlays/gke");
@@ -40,10 +41,13 @@ class DeploymentConsistencyTest {
 
     static RunningServices services;
     static Map<String, Manifests> rendered = new HashMap<>();
+    /** Everything gcp/setup.sh would run for Cloud Run and for GKE. */
+    static List<GcpSetup.Command> setup;
 
     @BeforeAll
     static void render() {
         RENDERINGS.forEach(dir -> rendered.put(dir, Repository.kustomize(dir)));
+        setup = GcpSetup.dryRun("--cluster", "demo-cluster", "--cluster-location", GcpSetup.REGION, "all", "gke");
         services = RunningServices.start(Repository.ROOT, Repository.serviceModules());
     }
 
@@ -92,14 +96,64 @@ class DeploymentConsistencyTest {
     }
 
     @Test
-    void everyServiceHasACloudRunDeployStepWithItsImage() {
-        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
+    void everyServiceIsDeployedToCloudRunFromItsImageByTheBuild() {
         for (String service : Repository.serviceModules()) {
-            Matcher deploy = Pattern.compile("gcloud run deploy " + Pattern.quote(service) + " [^\\n]*\\\\\\n\\s*--image=(\\S+)")
-                    .matcher(cloudbuild);
-            assertTrue(deploy.find(), "cloudbuild.yaml does not deploy " + service);
-            assertTrue(deploy.group(1).endsWith("/" + service), service + " is deployed from " + deploy.group(1));
+            GcpSetup.Command deploy = DeploymentRules.cloudRunDeploys(setup).stream()
+                    .filter(d -> d.target(3).equals(service)).findFirst()
+                    .orElseThrow(() -> new AssertionError("gcp/setup.sh deploy does not deploy " + service));
+            assertEquals(GcpSetup.REGION + "-docker.pkg.dev/" + GcpSetup.PROJECT + "/event-consumers/" + service,
+                         deploy.flag("image").orElseThrow());
         }
+        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
+        assertTrue(cloudbuild.contains("-Dimages.registry=${_REGION}-docker.pkg.dev/${PROJECT_ID}/event-consumers"),
+                   "cloudbuild.yaml pushes the images where gcp/setup.sh deploys them from");
+        Matcher step = Pattern.compile("args: \\[\"gcp/setup.sh\",([^\\]]*)]", Pattern.DOTALL).matcher(cloudbuild);
+        assertTrue(step.find(), "cloudbuild.yaml does not call gcp/setup.sh");
+        assertTrue(step.group(1).contains("\"deploy\"") && step.group(1).contains("\"wire\""),
+                   "cloudbuild.yaml deploys and wires through gcp/setup.sh: " + step.group(1));
+        assertTrue(cloudbuild.contains("serviceAccounts/deployer@"), "Cloud Build runs as the deployer account");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    void knativeServicesArePrivateLockedDownAndOnTheirOwnAccounts(String rendering) {
+        Manifests manifests = rendered.get(rendering);
+        List<String> faults = new ArrayList<>();
+        faults.addAll(DeploymentRules.eventConsumersAreClusterLocal(manifests));
+        faults.addAll(DeploymentRules.eventConsumersHaveANetworkPolicy(manifests));
+        faults.addAll(DeploymentRules.containersAreLockedDown(manifests));
+        faults.addAll(DeploymentRules.servicesHaveTheirOwnAccounts(manifests));
+        faults.addAll(DeploymentRules.servicesKnowTheirProject(manifests));
+        assertEquals(List.of(), faults, rendering);
+    }
+
+    @Test
+    void theGkeOverlayMapsEveryServiceToItsOwnGoogleAccount() {
+        for (String service : Repository.serviceModules()) {
+            Map<String, Object> account = named("k8s/overlays/gke", "ServiceAccount", service);
+            assertEquals(service + "@PROJECT.iam.gserviceaccount.com",
+                         at(account, "metadata", "annotations", DeploymentRules.GSA));
+        }
+    }
+
+    @Test
+    void cloudRunServicesArePrivateButTheApiEachOnItsOwnAccount() {
+        List<String> faults = new ArrayList<>();
+        faults.addAll(DeploymentRules.cloudRunIsPrivateButTheApi(setup));
+        faults.addAll(DeploymentRules.cloudRunServicesHaveTheirOwnAccounts(setup));
+        faults.addAll(DeploymentRules.cloudRunServicesKnowTheirProject(setup));
+        faults.addAll(DeploymentRules.cloudRunServicesBoostStartUp(setup));
+        for (GcpSetup.Command deploy : DeploymentRules.cloudRunDeploys(setup)) {
+            assertEquals(deploy.target(3) + "@" + GcpSetup.PROJECT + ".iam.gserviceaccount.com",
+                         deploy.flag("service-account").orElse(""), "each service runs as the account of its name");
+        }
+        assertEquals(List.of(), faults);
+    }
+
+    @Test
+    void everyGrantIsInTheRolesTable() {
+        assertEquals(List.of(), DeploymentRules.grantsMatchTheTable(
+                setup, Repository.read(Repository.ROOT.resolve("docs/operations.md"))));
     }
 
     @ParameterizedTest
@@ -136,18 +190,25 @@ class DeploymentConsistencyTest {
     }
 
     @Test
-    void everyEventarcTriggerFiltersOnATypeItsTargetAccepts() {
-        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
-        Matcher trigger = Pattern.compile("--destination-run-service=(\\S+)[^)]*?--event-filters=type=(\\S+)",
-                                          Pattern.DOTALL).matcher(cloudbuild);
+    void everyEventarcTriggerFiltersOnATypeItsTargetAcceptsAndDeadLetters() {
         int found = 0;
-        while (trigger.find()) {
+        for (GcpSetup.Command trigger : setup) {
+            if (!trigger.is("gcloud", "eventarc", "triggers", "create")) {
+                continue;
+            }
             found++;
-            assertTrue(services.accepts(trigger.group(1), trigger.group(2)),
-                       "Eventarc sends " + trigger.group(2) + " to " + trigger.group(1));
+            String name = trigger.target(4);
+            String target = trigger.flag("destination-run-service").or(() -> trigger.flag("destination-gke-service"))
+                    .orElseThrow(() -> new AssertionError(name + " has no destination"));
+            String type = trigger.flags("event-filters").stream().filter(f -> f.startsWith("type="))
+                    .map(f -> f.substring(5)).findFirst().orElseThrow(() -> new AssertionError(name + " has no type"));
+            assertTrue(services.accepts(target, type), "Eventarc trigger " + name + " sends " + type + " to " + target);
+            boolean deadLetters = target.equals("dead-letters") || setup.stream().anyMatch(
+                    c -> c.is("gcloud", "pubsub", "subscriptions", "update") && c.target(4).contains(name + "-sub")
+                            && c.flag("dead-letter-topic").isPresent());
+            assertTrue(deadLetters, "Eventarc trigger " + name + " gets no dead-letter topic");
         }
-        assertTrue(found > 0, "cloudbuild.yaml creates no Eventarc trigger");
-        assertTrue(cloudbuild.contains("--dead-letter-topic="), "Eventarc subscriptions get no dead-letter topic");
+        assertTrue(found >= 6, "gcp/setup.sh creates " + found + " Eventarc triggers (Cloud Run and GKE)");
     }
 
     @ParameterizedTest
@@ -175,14 +236,11 @@ class DeploymentConsistencyTest {
 
     @Test
     void cloudRunDeploysSetOnlyEnvironmentVariablesTheServiceReads() {
-        String cloudbuild = Repository.read(Repository.ROOT.resolve("cloudbuild.yaml"));
-        Matcher deploy = Pattern.compile("gcloud run deploy (\\S+)(.*?)--set-env-vars=(\\S+)", Pattern.DOTALL)
-                .matcher(cloudbuild);
-        while (deploy.find()) {
-            for (String pair : deploy.group(3).split(",")) {
-                String name = pair.substring(0, pair.indexOf('='));
-                assertNull(unreadEnv(deploy.group(1), name), unreadEnv(deploy.group(1), name));
-            }
+        for (GcpSetup.Command deploy : DeploymentRules.cloudRunDeploys(setup)) {
+            String service = deploy.target(3);
+            List<String> names = new ArrayList<>(DeploymentRules.cloudRunEnv(deploy).keySet());
+            deploy.flags("set-secrets").forEach(s -> names.add(s.substring(0, s.indexOf('='))));
+            names.forEach(name -> assertNull(unreadEnv(service, name), unreadEnv(service, name)));
         }
     }
 

@@ -19,7 +19,7 @@ class ManifestsTest {
     @Test
     void everyTriggerAndScheduleOfTheKustomizationIsRead() {
         assertEquals(java.util.Set.of("thumbnailer-uploads", "search-indexer-orders", "order-worker-actions",
-                                      "orders-api-outbox-flush", "daily-report-schedule"),
+                                      "order-worker-outbox-flush", "daily-report-schedule"),
                      K8S.triggers().stream().map(Manifests.Trigger::name).collect(java.util.stream.Collectors.toSet()));
         assertEquals(java.util.Set.of("daily-report", "outbox-flush"),
                      K8S.pingSources().stream().map(Manifests.PingSource::name)
@@ -54,7 +54,7 @@ class ManifestsTest {
                                          "//pubsub.googleapis.com/projects/p/topics/order-actions", null)));
         assertFalse(actions.matches(event("google.cloud.pubsub.topic.v1.messagePublished",
                                           "//pubsub.googleapis.com/projects/p/topics/other", null)));
-        Manifests.Trigger flush = trigger("orders-api-outbox-flush");
+        Manifests.Trigger flush = trigger("order-worker-outbox-flush");
         assertTrue(flush.matches(event("dev.knative.sources.ping",
                                        K8S.pingSource("outbox-flush").orElseThrow().source(), null)));
         assertFalse(flush.matches(event("dev.knative.sources.ping",
