@@ -12,6 +12,7 @@
 #                subscription, Cloud Scheduler jobs (needs the services deployed)
 #   gke          GKE with Knative (k8s/overlays/gke applied): Workload Identity for each service's KSA, and Eventarc
 #                triggers that deliver Google's events to the cluster-local services
+#   monitoring   the alert policies and the dashboard of gcp/monitoring/ (created unless one of that name exists)
 #
 # Options (each also read from the environment variable in brackets):
 #   --project ID [PROJECT]  (default: gcloud's configured project)   --region R [REGION] (europe-west1)
@@ -20,6 +21,10 @@
 #   --opensearch-url U [OPENSEARCH_URL]   --opensearch-username N [OPENSEARCH_USERNAME] (event-consumers)
 #   --cors-origins O [CORS_ORIGINS]       the shop's browser origins, comma-separated
 #   --cluster C [CLUSTER]  --cluster-location L [CLUSTER_LOCATION]  --namespace N [NAMESPACE] (default)   for gke
+#   --otlp-endpoint U [OTLP_ENDPOINT]  an OpenTelemetry collector (e.g. a sidecar at http://localhost:4318): deploy
+#                sets the services to push spans and metrics there; none: metrics are only served at /observe/metrics
+#   --notification-channel C [NOTIFICATION_CHANNEL]  a channel's full name the alert policies notify (none: incidents
+#                only show in the console)
 #   --dry-run   print every command instead of running it (one per line, shell-quoted); reads nothing from the cloud
 set -euo pipefail
 
@@ -45,6 +50,8 @@ CORS_ORIGINS=${CORS_ORIGINS:-https://shop.example.com}
 CLUSTER=${CLUSTER:-}
 CLUSTER_LOCATION=${CLUSTER_LOCATION:-}
 NAMESPACE=${NAMESPACE:-default}
+NOTIFICATION_CHANNEL=${NOTIFICATION_CHANNEL:-}
+OTLP_ENDPOINT=${OTLP_ENDPOINT:-}
 STEPS=()
 
 usage() {
@@ -69,6 +76,8 @@ while (($#)); do
     --cluster) CLUSTER=$2; shift ;;
     --cluster-location) CLUSTER_LOCATION=$2; shift ;;
     --namespace) NAMESPACE=$2; shift ;;
+    --notification-channel) NOTIFICATION_CHANNEL=$2; shift ;;
+    --otlp-endpoint) OTLP_ENDPOINT=$2; shift ;;
     -h|--help) usage 0 ;;
     -*) echo "unknown option $1" >&2; usage ;;
     *) STEPS+=("$1") ;;
@@ -302,6 +311,12 @@ deploy_one() {
       env+=(BLOBSTORE_KIND=gcs REPORT_BUCKET="$REPORTS_BUCKET" REPORT_ZONE=UTC) ;;
     *) echo "no service $service" >&2; return 2 ;;
   esac
+  if [[ -n $OTLP_ENDPOINT ]]; then
+    # Spans (the services' own exporter) and metrics (Helidon's OTLP publisher, beside the Prometheus one).
+    env+=(OTEL_EXPORTER_OTLP_ENDPOINT="$OTLP_ENDPOINT"
+      SERVER_FEATURES_OBSERVE_OBSERVERS_METRICS_PUBLISHERS_PROMETHEUS_ENABLED=true
+      SERVER_FEATURES_OBSERVE_OBSERVERS_METRICS_PUBLISHERS_OTLP_URL="${OTLP_ENDPOINT%/}/v1/metrics")
+  fi
   # Comma-separated values (several CORS origins) need gcloud's other delimiter: ^|^NAME=a,b|NAME=c.
   local joined delimiter=,
   [[ "${env[*]}" != *,* ]] || delimiter='|'
@@ -432,6 +447,29 @@ gke_trigger() { # NAME ATTEMPTS ARGS... (0 attempts: no dead-letter policy)
   fi
 }
 
+# The alert policies and dashboard of gcp/monitoring/, by display name: one that exists is left as it is.
+monitoring() {
+  local dir file name channels=()
+  dir="$(dirname "$0")/monitoring"
+  [[ -z $NOTIFICATION_CHANNEL ]] || channels=(--notification-channels="$NOTIFICATION_CHANNEL")
+  for file in "$dir"/alert-*.json; do
+    name=$(sed -n 's/^  "displayName": "\(.*\)",$/\1/p' "$file")
+    if ((!DRY_RUN)) && [[ -n $(gcloud alpha monitoring policies list --project="$PROJECT" \
+        --filter="displayName=\"$name\"" --format='value(name)') ]]; then
+      echo "= exists: alert policy $name" >&2
+      continue
+    fi
+    run gcloud alpha monitoring policies create --project="$PROJECT" --policy-from-file="$file" "${channels[@]}"
+  done
+  name=$(sed -n 's/^  "displayName": "\(.*\)",$/\1/p' "$dir/dashboard.json")
+  if ((!DRY_RUN)) && [[ -n $(gcloud monitoring dashboards list --project="$PROJECT" \
+      --filter="displayName=\"$name\"" --format='value(name)') ]]; then
+    echo "= exists: dashboard $name" >&2
+  else
+    run gcloud monitoring dashboards create --project="$PROJECT" --config-from-file="$dir/dashboard.json"
+  fi
+}
+
 each() { # FUNCTION [SERVICE]
   local fn=$1 service
   shift
@@ -456,6 +494,7 @@ while ((i < ${#STEPS[@]})); do
     deploy) each deploy_one "${target[@]}" ;;
     wire) each wire_one "${target[@]}" ;;
     gke) gke ;;
+    monitoring) monitoring ;;
     all) foundation; each deploy_one; each wire_one ;;
     *) echo "unknown step $step" >&2; usage ;;
   esac

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.problem.Problem;
+import dev.eventconsumers.telemetry.ColdStart;
+import dev.eventconsumers.telemetry.Meters;
+import dev.eventconsumers.telemetry.Span;
+import dev.eventconsumers.telemetry.Tracing;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
@@ -25,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +50,13 @@ import java.util.logging.Logger;
  * A batch ({@code application/cloudevents-batch+json}) is handled event by event; the response lists every event's
  * status and carries the most urgent one: 503 if any event should be retried, else 400/422 if any failed for good,
  * else 200. Redelivering a whole batch is safe because handlers are idempotent.
+ * <p>
+ * Each event is a consumer span, a child of the trace its {@code traceparent} extension names (CloudEvents' distributed
+ * tracing) or else of the request's; a reply event carries the span on as its own {@code traceparent}. Each is counted
+ * in {@code messaging.client.consumed.messages} and timed in {@code messaging.process.duration}, by
+ * {@code cloudevents.event_type} (one of the registered types, else {@code other}) and {@code outcome} ({@code done},
+ * {@code reply}, {@code reject}, {@code retry}, {@code invalid}, {@code error}); batch sizes go to
+ * {@code cloudevents.batch.size}.
  */
 public final class CloudEventService implements HttpService {
     private static final Logger LOGGER = Logger.getLogger(CloudEventService.class.getName());
@@ -57,6 +70,15 @@ public final class CloudEventService implements HttpService {
     private CloudEventService(Builder builder) {
         this.registrations = Map.copyOf(builder.registrations);
         this.otherwise = builder.otherwise;
+        // Listed at zero soon after start (off the start-up path), so dashboards and alerts find every series.
+        Set<String> types = Set.copyOf(registrations.keySet());
+        Meters.registerSoon(() -> {
+            for (String type : types) {
+                consumed(type, "done");
+                processDuration(type, "done");
+            }
+            batchSizes();
+        });
         this.path = builder.path;
         this.maxBatch = builder.maxBatch;
     }
@@ -98,6 +120,7 @@ public final class CloudEventService implements HttpService {
             incoming = EventRequestReader.read(headers, body, maxBatch);
         } catch (InvalidEventException e) {
             LOGGER.warning(() -> "rejected request: " + e.getMessage());
+            consumed("other", "invalid").increment();
             sendProblem(res, e.toProblem(), null);
             return;
         }
@@ -118,8 +141,30 @@ public final class CloudEventService implements HttpService {
         if (event.getSubject() != null) {
             HelidonMdc.set("ce-subject", event.getSubject());
         }
+        long began = System.nanoTime();
+        Registration<?> registration = registrations.getOrDefault(event.getType(), otherwise);
+        Answer early = null;
+        Object payload = null;
+        if (registration == null) {
+            early = unsupported(event);
+        } else {
+            try {
+                payload = registration.decoder().decode(event);
+            } catch (InvalidEventException e) {
+                early = new Answer(event, 400, null, withEvent(e.toProblem(), event), 0);
+            }
+        }
+        // The trace the event continues: its own traceparent extension, else the one its payload carries (a Pub/Sub
+        // message's attribute, a Firestore document's field), else the request's.
+        Object extension = event.getExtension("traceparent");
+        String traceparent = extension != null ? extension.toString()
+                : payload == null ? null : TraceCarriers.traceparent(payload).orElse(null);
+        Span span = Tracing.join("process " + event.getType(), Span.Kind.CONSUMER, traceparent);
+        span.attribute("cloudevents.event_id", event.getId()).attribute("cloudevents.event_type", event.getType())
+                .attribute("cloudevents.event_source", event.getSource().toString())
+                .attribute("cloudevents.event_subject", event.getSubject());
         try {
-            Answer answer = dispatchLogged(event);
+            Answer answer = early != null ? early : invoke(registration, event, payload);
             if (answer.problem() != null) {
                 LOGGER.log(answer.status() >= 500 ? Level.WARNING : Level.INFO,
                            () -> answer.status() + " " + answer.problem().detail());
@@ -128,8 +173,21 @@ public final class CloudEventService implements HttpService {
             } else {
                 LOGGER.info(() -> answer.status() + " replied with " + ((EventOutcome.Reply) answer.outcome()).event().getType());
             }
-            return answer;
+            String outcome = outcome(answer);
+            span.attribute("outcome", outcome);
+            if (answer.status() >= 500) {
+                span.error(answer.problem() == null ? "HTTP " + answer.status() : answer.problem().detail());
+            }
+            String type = registrations.containsKey(event.getType()) ? event.getType() : "other";
+            consumed(type, outcome).increment();
+            processDuration(type, outcome).record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+            ColdStart.eventAnswered();
+            return answer.outcome() instanceof EventOutcome.Reply reply && reply.event().getExtension("traceparent") == null
+                    ? new Answer(answer.event(), answer.status(), EventOutcome.reply(CloudEventBuilder.v1(reply.event())
+                            .withExtension("traceparent", span.context().traceparent()).build()), null, 0)
+                    : answer;
         } finally {
+            span.close();
             HelidonMdc.remove("ce-id");
             HelidonMdc.remove("ce-type");
             HelidonMdc.remove("ce-source");
@@ -137,19 +195,20 @@ public final class CloudEventService implements HttpService {
         }
     }
 
-    private Answer dispatchLogged(CloudEvent event) {
-        Registration<?> registration = registrations.getOrDefault(event.getType(), otherwise);
-        if (registration == null) {
-            Problem problem = Problem.of("unsupported-type", "Unsupported event type", 400,
-                                         "this service does not accept events of type " + event.getType())
-                    .withErrors(List.of(new Problem.FieldError("type", "not one of " + registrations.keySet().stream()
-                            .sorted().toList())))
-                    .with("acceptedTypes", registrations.keySet().stream().sorted().toList());
-            return new Answer(event, 400, null, withEvent(problem, event), 0);
-        }
+    private Answer unsupported(CloudEvent event) {
+        Problem problem = Problem.of("unsupported-type", "Unsupported event type", 400,
+                                     "this service does not accept events of type " + event.getType())
+                .withErrors(List.of(new Problem.FieldError("type", "not one of " + registrations.keySet().stream()
+                        .sorted().toList())))
+                .with("acceptedTypes", registrations.keySet().stream().sorted().toList());
+        return new Answer(event, 400, null, withEvent(problem, event), 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Answer invoke(Registration<T> registration, CloudEvent event, Object payload) {
         EventOutcome outcome;
         try {
-            outcome = registration.handle(event);
+            outcome = registration.handler().handle(new TypedEvent<>(event, (T) payload));
         } catch (InvalidEventException e) {
             return new Answer(event, 400, null, withEvent(e.toProblem(), event), 0);
         } catch (Exception e) {
@@ -173,6 +232,39 @@ public final class CloudEventService implements HttpService {
         };
     }
 
+    private static String outcome(Answer answer) {
+        if (answer.outcome() == null) {
+            return answer.status() >= 500 ? "error" : "invalid";
+        }
+        return switch (answer.outcome()) {
+            case EventOutcome.Done done -> "done";
+            case EventOutcome.Reply reply -> "reply";
+            case EventOutcome.Reject reject -> "reject";
+            case EventOutcome.Retry retry -> "retry";
+        };
+    }
+
+    /** Meters by type and outcome: both are bounded (registered types and "other"; six outcomes). */
+    private static final Map<String, io.helidon.metrics.api.Counter> CONSUMED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, io.helidon.metrics.api.Timer> DURATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static io.helidon.metrics.api.Counter consumed(String type, String outcome) {
+        return CONSUMED.computeIfAbsent(type + " " + outcome, key -> Meters.counter(
+                "messaging.client.consumed.messages", "CloudEvents handled, by type and outcome",
+                "cloudevents.event_type", type, "outcome", outcome));
+    }
+
+    private static io.helidon.metrics.api.Timer processDuration(String type, String outcome) {
+        return DURATIONS.computeIfAbsent(type + " " + outcome, key -> Meters.timer(
+                "messaging.process.duration", "time to handle one CloudEvent, by type and outcome",
+                "cloudevents.event_type", type, "outcome", outcome));
+    }
+
+    private static io.helidon.metrics.api.DistributionSummary batchSizes() {
+        return Meters.distribution("cloudevents.batch.size", "events per batch request", "events",
+                                   new double[] {1, 2, 5, 10, 25, 50, 100, 250, 1000});
+    }
+
     private static Problem withEvent(Problem problem, CloudEvent event) {
         return problem.with("eventId", event.getId()).with("eventType", event.getType());
     }
@@ -189,6 +281,7 @@ public final class CloudEventService implements HttpService {
     }
 
     private void respondBatch(ServerResponse res, EventRequestReader.Batch batch) {
+        batchSizes().record(batch.items().size());
         ArrayNode results = MAPPER.createArrayNode();
         int failed = 0;
         int worst = 200;
@@ -262,9 +355,6 @@ public final class CloudEventService implements HttpService {
 
     /** A handler with its decoder. */
     private record Registration<T>(PayloadDecoder<T> decoder, EventHandler<T> handler) {
-        EventOutcome handle(CloudEvent event) throws Exception {
-            return handler.handle(new TypedEvent<>(event, decoder.decode(event)));
-        }
     }
 
     /** Registers handlers by event type. */

@@ -224,6 +224,30 @@ class CloudEventServiceTest {
                                                            + outcome + "\"}"));
     }
 
+    static long consumed(String type, String outcome) {
+        return io.helidon.metrics.api.Metrics.getCounter("messaging.client.consumed.messages",
+                                                         io.helidon.metrics.api.Metrics.tags(
+                                                                 "cloudevents.event_type", type, "outcome", outcome))
+                .map(io.helidon.metrics.api.Counter::count).orElse(0L);
+    }
+
+    @Test
+    void eventsAreCountedByTheirTypeAndOutcomeAndUnknownTypesAsOther() throws Exception {
+        long rejected = consumed(EventTypes.PUBSUB_MESSAGE_PUBLISHED, "reject");
+        long retried = consumed(EventTypes.PUBSUB_MESSAGE_PUBLISHED, "retry");
+        long other = consumed("other", "invalid");
+        send(pubSubWithOutcome("counted-reject", "reject"));
+        send(pubSubWithOutcome("counted-retry", "retry"));
+        send(Sample.load("storage-finalized").withHeader("ce-id", "counted-other")
+                     .withHeader("ce-type", "com.example.attacker.chosen." + System.nanoTime()));
+        assertEquals(rejected + 1, consumed(EventTypes.PUBSUB_MESSAGE_PUBLISHED, "reject"));
+        assertEquals(retried + 1, consumed(EventTypes.PUBSUB_MESSAGE_PUBLISHED, "retry"));
+        assertEquals(other + 1, consumed("other", "invalid"), "a type nobody registered makes no series of its own");
+        assertTrue(io.helidon.metrics.api.Metrics.getTimer("messaging.process.duration", io.helidon.metrics.api.Metrics
+                .tags("cloudevents.event_type", EventTypes.PUBSUB_MESSAGE_PUBLISHED, "outcome", "reject"))
+                           .orElseThrow().count() >= 1);
+    }
+
     @Test
     void doneIsAcknowledgedWithNoContent() throws Exception {
         HttpResponse<byte[]> response = send(pubSubWithOutcome("outcome-done", "done"));

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RecordingService {
     static final Map<String, TypedEvent<?>> RECEIVED = new ConcurrentHashMap<>();
+    /** The trace position each handler ran in, by event id. */
+    static final Map<String, String> TRACES = new ConcurrentHashMap<>();
 
     private RecordingService() {
     }
@@ -32,11 +34,13 @@ final class RecordingService {
 
     private static EventOutcome record(TypedEvent<?> event) {
         RECEIVED.put(event.id(), event);
+        dev.eventconsumers.telemetry.Tracing.traceparent().ifPresent(t -> TRACES.put(event.id(), t));
         return EventOutcome.done("recorded");
     }
 
     private static EventOutcome message(TypedEvent<MessagePublishedData> event) {
         RECEIVED.put(event.id(), event);
+        dev.eventconsumers.telemetry.Tracing.traceparent().ifPresent(t -> TRACES.put(event.id(), t));
         String outcome = event.data().getMessage().getAttributesOrDefault("outcome", "done");
         return switch (outcome) {
             case "done" -> EventOutcome.done();

@@ -1,5 +1,6 @@
 package dev.eventconsumers.ordersearch;
 
+import dev.eventconsumers.telemetry.Tracing;
 import io.helidon.config.Config;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -56,6 +57,10 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
 
     @Override
     public Written write(String id, long version, Map<String, Object> source) {
+        return Tracing.client("opensearch index", "opensearch", () -> writeTraced(id, version, source));
+    }
+
+    private Written writeTraced(String id, long version, Map<String, Object> source) {
         ensureIndex();
         try {
             client.index(i -> i.index(index).id(id).version(version).versionType(VersionType.External)
@@ -81,6 +86,10 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Page search(OrderQuery query) {
+        return Tracing.client("opensearch search", "opensearch", () -> searchTraced(query));
+    }
+
+    private Page searchTraced(OrderQuery query) {
         try {
             SearchResponse<Map> response = client.search(s -> s.index(index)
                     .from(query.from()).size(query.size())

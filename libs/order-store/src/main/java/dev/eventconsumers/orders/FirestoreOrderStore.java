@@ -1,5 +1,6 @@
 package dev.eventconsumers.orders;
 
+import dev.eventconsumers.telemetry.Tracing;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.ServiceOptions;
@@ -112,6 +113,10 @@ public final class FirestoreOrderStore implements OrderStore {
      */
     @Override
     public Created create(Order order, List<OutboxMessage> outbox, Optional<IdempotencyKey> key) {
+        return Tracing.client("firestore commit order", "firestore", () -> createTraced(order, outbox, key));
+    }
+
+    private Created createTraced(Order order, List<OutboxMessage> outbox, Optional<IdempotencyKey> key) {
         WriteBatch batch = firestore.batch();
         Optional<DocumentReference> keyDocument = key.map(k -> firestore.collection(IDEMPOTENCY).document(k.documentId()));
         keyDocument.ifPresent(document -> batch.create(document, Map.of(
@@ -160,6 +165,10 @@ public final class FirestoreOrderStore implements OrderStore {
 
     @Override
     public Optional<Versioned> get(String orderId) {
+        return Tracing.client("firestore get order", "firestore", () -> getTraced(orderId));
+    }
+
+    private Optional<Versioned> getTraced(String orderId) {
         try {
             DocumentSnapshot snapshot = await(orders().document(orderId).get());
             return snapshot.exists() ? Optional.of(new Versioned(order(snapshot), micros(snapshot.getUpdateTime())))
@@ -171,6 +180,10 @@ public final class FirestoreOrderStore implements OrderStore {
 
     @Override
     public Versioned replace(Order order, long expectedVersion) {
+        return Tracing.client("firestore update order", "firestore", () -> replaceTraced(order, expectedVersion));
+    }
+
+    private Versioned replaceTraced(Order order, long expectedVersion) {
         DocumentReference document = orders().document(order.orderId());
         try {
             WriteResult result = await(document.update(fields(order), Precondition.updatedAt(timestamp(expectedVersion))));
@@ -186,6 +199,10 @@ public final class FirestoreOrderStore implements OrderStore {
 
     @Override
     public boolean delete(String orderId) {
+        return Tracing.client("firestore delete order", "firestore", () -> deleteTraced(orderId));
+    }
+
+    private boolean deleteTraced(String orderId) {
         DocumentReference document = orders().document(orderId);
         try {
             // Read and delete in one transaction, so that the answer is about this delete.
@@ -203,6 +220,10 @@ public final class FirestoreOrderStore implements OrderStore {
 
     @Override
     public Page listByCustomer(String customerId, int limit, Optional<String> pageToken) {
+        return Tracing.client("firestore query orders", "firestore", () -> listByCustomerTraced(customerId, limit, pageToken));
+    }
+
+    private Page listByCustomerTraced(String customerId, int limit, Optional<String> pageToken) {
         Query query = orders().whereEqualTo("customerId", customerId)
                 .orderBy("createdAt", Query.Direction.DESCENDING)
                 .orderBy(FieldPath.documentId(), Query.Direction.DESCENDING)
@@ -258,6 +279,8 @@ public final class FirestoreOrderStore implements OrderStore {
         fields.put("status", order.status().name());
         fields.put("createdAt", timestamp(order.createdAt()));
         fields.put("updatedAt", timestamp(order.updatedAt()));
+        // The trace of the request that wrote it: the search indexer's event continues it.
+        Tracing.traceparent().ifPresent(traceparent -> fields.put("traceparent", traceparent));
         return fields;
     }
 

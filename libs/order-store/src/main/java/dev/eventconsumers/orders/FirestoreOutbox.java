@@ -1,5 +1,6 @@
 package dev.eventconsumers.orders;
 
+import dev.eventconsumers.telemetry.Tracing;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Blob;
@@ -75,6 +76,10 @@ public final class FirestoreOutbox implements Outbox {
 
     @Override
     public List<OutboxMessage> pending(int limit) {
+        return Tracing.client("firestore query outbox", "firestore", () -> pendingTraced(limit));
+    }
+
+    private List<OutboxMessage> pendingTraced(int limit) {
         Query query = firestore.collection(COLLECTION).whereEqualTo("state", PENDING)
                 .orderBy("createdAt", Query.Direction.ASCENDING).limit(limit);
         try {
@@ -90,6 +95,10 @@ public final class FirestoreOutbox implements Outbox {
 
     @Override
     public void markSent(Collection<String> ids, Instant at) {
+        Tracing.client("firestore update outbox", "firestore", () -> markSentTraced(ids, at));
+    }
+
+    private void markSentTraced(Collection<String> ids, Instant at) {
         if (ids.isEmpty()) {
             return;
         }

@@ -1,8 +1,15 @@
 package dev.eventconsumers.orders;
 
+import dev.eventconsumers.telemetry.Meters;
+import dev.eventconsumers.telemetry.Span;
+import dev.eventconsumers.telemetry.Tracing;
+
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -17,6 +24,10 @@ public final class FlushOutbox {
     static final int MAX_PAGES = 50;
     private static final Logger LOGGER = Logger.getLogger(FlushOutbox.class.getName());
 
+    /** When the oldest message still pending after the last flush was queued; null when none is. */
+    private static final AtomicReference<Instant> OLDEST_PENDING = new AtomicReference<>();
+    private static final AtomicLong PENDING = new AtomicLong();
+
     private final Outbox outbox;
     private final MessagePublisher publisher;
     private final Clock clock;
@@ -30,6 +41,14 @@ public final class FlushOutbox {
         this.outbox = outbox;
         this.publisher = publisher;
         this.clock = clock;
+        Meters.registerSoon(() -> {
+            Meters.gauge("outbox.pending", "messages the last flush found pending", PENDING::get);
+            Meters.gauge("outbox.oldest_pending.age", "seconds since the oldest message still pending after the last "
+                    + "flush was queued (0: none pending)", () -> {
+                        Instant oldest = OLDEST_PENDING.get();
+                        return oldest == null ? 0.0 : Math.max(0, clock.millis() - oldest.toEpochMilli()) / 1000.0;
+                    });
+        });
     }
 
     /**
@@ -63,20 +82,32 @@ public final class FlushOutbox {
      */
     public Result flush() {
         int sent = 0;
-        for (int page = 0; page < MAX_PAGES; page++) {
-            List<OutboxMessage> pending = outbox.pending(PAGE);
-            if (pending.isEmpty()) {
-                break;
+        long found = 0;
+        try (Span span = Tracing.start("outbox flush", Span.Kind.INTERNAL)) {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                List<OutboxMessage> pending = outbox.pending(PAGE);
+                found += pending.size();
+                if (pending.isEmpty()) {
+                    break;
+                }
+                Result result = send(pending);
+                sent += result.sent();
+                if (result.failed() > 0) {
+                    // Pending is oldest first: the oldest left is the first one Pub/Sub did not take.
+                    Instant oldest = pending.stream().map(OutboxMessage::createdAt).min(Instant::compareTo).orElse(null);
+                    OLDEST_PENDING.set(oldest);
+                    PENDING.set(found);
+                    span.attribute("outbox.sent", sent).attribute("outbox.failed", result.failed());
+                    return new Result(sent, result.failed());
+                }
+                if (pending.size() < PAGE) {
+                    break;
+                }
             }
-            Result result = send(pending);
-            sent += result.sent();
-            if (result.failed() > 0) {
-                return new Result(sent, result.failed());
-            }
-            if (pending.size() < PAGE) {
-                break;
-            }
+            OLDEST_PENDING.set(null);
+            PENDING.set(found);
+            span.attribute("outbox.sent", sent);
+            return new Result(sent, 0);
         }
-        return new Result(sent, 0);
     }
 }

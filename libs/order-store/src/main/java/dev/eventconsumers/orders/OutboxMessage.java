@@ -1,6 +1,9 @@
 package dev.eventconsumers.orders;
 
+import dev.eventconsumers.telemetry.Tracing;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +31,17 @@ public record OutboxMessage(String id, String topic, byte[] data, Map<String, St
         }
         data = data.clone();
         attributes = Map.copyOf(attributes);
+    }
+
+    /**
+     * @param attributes a message's attributes
+     * @return them with the current span as {@code traceparent}, so whoever handles the message continues the trace
+     *         that queued it (however late a flush publishes it)
+     */
+    public static Map<String, String> traced(Map<String, String> attributes) {
+        Map<String, String> all = new LinkedHashMap<>(attributes);
+        Tracing.traceparent().ifPresent(traceparent -> all.put("traceparent", traceparent));
+        return all;
     }
 
     @Override

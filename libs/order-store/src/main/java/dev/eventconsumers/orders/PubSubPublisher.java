@@ -1,5 +1,6 @@
 package dev.eventconsumers.orders;
 
+import dev.eventconsumers.telemetry.Tracing;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.ApiException;
@@ -81,6 +82,10 @@ public final class PubSubPublisher implements MessagePublisher {
 
     @Override
     public Set<String> publish(List<OutboxMessage> messages) {
+        return Tracing.client("pubsub publish", "pubsub", () -> publishTraced(messages));
+    }
+
+    private Set<String> publishTraced(List<OutboxMessage> messages) {
         Map<String, List<OutboxMessage>> byTopic = new LinkedHashMap<>();
         for (OutboxMessage message : messages) {
             byTopic.computeIfAbsent(message.topic(), t -> new java.util.ArrayList<>()).add(message);

@@ -2,6 +2,7 @@ package dev.eventconsumers.runtime;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.eventconsumers.telemetry.TraceContext;
 import io.helidon.logging.common.HelidonMdc;
 
 import java.io.IOException;

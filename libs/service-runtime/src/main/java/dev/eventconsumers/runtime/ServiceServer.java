@@ -1,6 +1,7 @@
 package dev.eventconsumers.runtime;
 
 import dev.eventconsumers.problem.Problem;
+import dev.eventconsumers.telemetry.ColdStart;
 import io.helidon.config.Config;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
  *       Cloud Run's 10 s between SIGTERM and SIGKILL (Helidon's default is 0.5 s);</li>
  *   <li>errors the server answers by itself (body too large, bad request) and uncaught exceptions become
  *       {@code application/problem+json} without stack traces;</li>
- *   <li>the request's trace goes into the log context ({@link RequestLogContext});</li>
+ *   <li>every request is a span of its caller's trace (or a new one) whose ids go into the log context, and is timed
+ *       ({@link RequestTelemetry});</li>
  *   <li>the request bodies held at once are bounded ({@link BodyBudget}).</li>
  * </ul>
  * Health and metrics are served under {@code /observe} by Helidon's observe feature, found on the class path.
@@ -60,6 +62,7 @@ public final class ServiceServer {
             routing(routing, BodyBudget.fromConfig(config, maxBody));
             service.routing(routing);
         });
+        ColdStart.register();
         WebServer server = builder.build().start();
         LOGGER.info(() -> "listening on port " + server.port());
         return server;
@@ -99,7 +102,7 @@ public final class ServiceServer {
      * @param budget  the bound on request bodies held at once
      */
     public static void routing(HttpRouting.Builder routing, BodyBudget budget) {
-        routing.addFilter(new RequestLogContext())
+        routing.addFilter(new RequestTelemetry())
                 .addFilter(budget)
                 .error(Exception.class, ServiceServer::unhandled);
     }

@@ -11,7 +11,10 @@ import java.util.Optional;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-/** Plain one-line logs for a developer's terminal: time, severity, logger, message and the event's id and type. */
+/**
+ * Plain one-line logs for a developer's terminal: time, severity, logger, message, the event's id and type, and the
+ * trace id (so one order's path can be followed through the services' logs with grep).
+ */
 public final class TerminalFormatter extends Formatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -30,6 +33,7 @@ public final class TerminalFormatter extends Formatter {
         if (type.isPresent() || id.isPresent()) {
             line.append("  [").append(type.orElse("?")).append(' ').append(id.orElse("?")).append(']');
         }
+        HelidonMdc.get(LogFields.TRACE_ID).ifPresent(trace -> line.append("  trace=").append(trace));
         line.append('\n');
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();

@@ -1,5 +1,6 @@
 package dev.eventconsumers.dailyreport;
 
+import dev.eventconsumers.telemetry.Meters;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.BlobStoreUnavailableException;
@@ -29,6 +30,24 @@ import java.util.logging.Logger;
  * first and the JSON last, each object whole, so the JSON's presence means the report is complete.
  */
 final class MakeDailyReport {
+    static {
+        Meters.registerSoon(() -> {
+            List.of("done", "reject", "retry").forEach(MakeDailyReport::runs);
+            ordersPerReport();
+        });
+    }
+
+    /** @return orders in each report written */
+    static io.helidon.metrics.api.DistributionSummary ordersPerReport() {
+        return Meters.distribution("reports.orders", "orders in each daily report written", "orders",
+                                   new double[] {1, 10, 100, 1000, 10000, 100000, 1000000});
+    }
+
+    /** @param outcome done, reject, retry */
+    static io.helidon.metrics.api.Counter runs(String outcome) {
+        return Meters.counter("reports.runs", "report requests handled, by outcome", "outcome", outcome);
+    }
+
     static final String PREFIX = "reports/daily/";
     static final LocalDate FIRST_DAY = LocalDate.of(1970, 1, 1);
     static final LocalDate LAST_DAY = LocalDate.of(9998, 12, 31);
@@ -62,6 +81,7 @@ final class MakeDailyReport {
         try {
             request = request(scheduledAt.orElseGet(clock::instant), payload);
         } catch (IllegalArgumentException e) {
+            runs("reject").increment();
             return EventOutcome.reject(e.getMessage(), List.of(new Problem.FieldError("payload", e.getMessage())));
         }
         List<String> done = new ArrayList<>();
@@ -70,10 +90,13 @@ final class MakeDailyReport {
                 done.add(date + ": " + report(date, request.rerun()));
             }
         } catch (OrderStore.StoreUnavailableException e) {
+            runs("retry").increment();
             return EventOutcome.retry("Firestore is unavailable: " + e.getMessage());
         } catch (BlobStoreUnavailableException e) {
+            runs("retry").increment();
             return EventOutcome.retry("the reports bucket is unavailable: " + e.getMessage());
         }
+        runs("done").increment();
         return EventOutcome.done(String.join("; ", done));
     }
 
@@ -140,6 +163,7 @@ final class MakeDailyReport {
                       "text/html; charset=utf-8", Map.of("report-date", date.toString()), WriteCondition.always());
         byte[] body = figures.toJson(clock.instant()).toPrettyString().getBytes(StandardCharsets.UTF_8);
         reports.write(json, body, "application/json", Map.of("report-date", date.toString()), WriteCondition.always());
+        ordersPerReport().record(figures.orders);
         LOGGER.info(() -> "report " + date + ": " + figures.orders + " orders in " + figures.byCurrency.size()
                 + " currencies");
         return figures.orders + " orders";

@@ -1,5 +1,6 @@
 package dev.eventconsumers.deadletters;
 
+import dev.eventconsumers.telemetry.Meters;
 import dev.eventconsumers.blobstore.BlobNames;
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.BlobStoreDeniedException;
@@ -27,6 +28,11 @@ public final class KeepDeadLetter {
     private final BlobStore bucket;
     private final Clock clock;
 
+    /** @return dead letters kept (each once); an alert watches it grow */
+    static io.helidon.metrics.api.Counter kept() {
+        return Meters.counter("dead_letters.kept", "dead letters kept");
+    }
+
     /**
      * @param bucket where dead letters are kept
      * @param clock  dates events that carry no time
@@ -34,6 +40,7 @@ public final class KeepDeadLetter {
     public KeepDeadLetter(BlobStore bucket, Clock clock) {
         this.bucket = bucket;
         this.clock = clock;
+        Meters.registerSoon(KeepDeadLetter::kept);
     }
 
     /**
@@ -52,6 +59,7 @@ public final class KeepDeadLetter {
             bucket.write(name, json, JsonFormat.CONTENT_TYPE, Map.of("ce-type", event.getType(),
                                                                       "ce-source", event.getSource().toString()),
                          WriteCondition.ifAbsent());
+            kept().increment();
             return EventOutcome.done("kept as " + name);
         } catch (ConditionFailedException duplicate) {
             return EventOutcome.done("already kept as " + name);

@@ -1,5 +1,6 @@
 package dev.eventconsumers.orderworker;
 
+import dev.eventconsumers.telemetry.Tracing;
 import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
@@ -64,8 +65,11 @@ final class FirestoreActionStore implements ActionStore {
             List<OutboxMessage> messages = followOns.apply(snapshot.getString("customerId"));
             Timestamp when = timestamp(at);
             WriteBatch batch = firestore.batch();
-            batch.update(order, Map.of("status", OrderStatus.PAYMENT_PROCESSED.name(), "paymentProcessedAt", when,
-                                       "updatedAt", when), Precondition.updatedAt(snapshot.getUpdateTime()));
+            Map<String, Object> change = new java.util.HashMap<>(Map.of(
+                    "status", OrderStatus.PAYMENT_PROCESSED.name(), "paymentProcessedAt", when, "updatedAt", when));
+            // The indexer's event for this change continues the action's trace.
+            Tracing.traceparent().ifPresent(traceparent -> change.put("traceparent", traceparent));
+            batch.update(order, change, Precondition.updatedAt(snapshot.getUpdateTime()));
             messages.forEach(message -> FirestoreOutbox.queue(batch, firestore, message));
             if (commit(batch, attempt, "process payment of " + orderId)) {
                 return new Payment.Processed(messages);

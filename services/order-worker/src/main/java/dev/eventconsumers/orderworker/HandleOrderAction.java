@@ -1,5 +1,7 @@
 package dev.eventconsumers.orderworker;
 
+import dev.eventconsumers.telemetry.Meters;
+import dev.eventconsumers.telemetry.Tracing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.cloudevents.EventOutcome;
@@ -46,7 +48,28 @@ final class HandleOrderAction {
     }
 
     EventOutcome handle(TypedEvent<PubSubDelivery> event) {
+        // The binding runs this in the trace the message carries (its traceparent attribute).
         PubSubDelivery delivery = event.data();
+        EventOutcome outcome = handleTraced(delivery);
+        String action = delivery.message().getMessage().getAttributesMap().getOrDefault("action", "unknown");
+        String named = OrderAction.ACTIONS.contains(action) ? action : "other";
+        String result = switch (outcome) {
+            case EventOutcome.Done done -> "done";
+            case EventOutcome.Reply reply -> "reply";
+            case EventOutcome.Reject reject -> "reject";
+            case EventOutcome.Retry retry -> "retry";
+        };
+        Tracing.current().ifPresent(span -> span.attribute("order.action", named));
+        processed(named, result).increment();
+        return outcome;
+    }
+
+    static io.helidon.metrics.api.Counter processed(String action, String outcome) {
+        return Meters.counter("order_actions.processed", "order actions handled, by action and outcome",
+                              "action", action, "outcome", outcome);
+    }
+
+    private EventOutcome handleTraced(PubSubDelivery delivery) {
         OrderAction action;
         try {
             action = OrderAction.from(delivery.message());
@@ -106,7 +129,8 @@ final class HandleOrderAction {
         body.set("data", data);
         return new OutboxMessage(orderId + ":" + action, actionsTopic,
                                  body.toString().getBytes(StandardCharsets.UTF_8),
-                                 Map.of("action", action, "order_id", orderId), orderId, clock.instant());
+                                 OutboxMessage.traced(Map.of("action", action, "order_id", orderId)), orderId,
+                                 clock.instant());
     }
 
     /** Committed follow-ons are safe in the outbox: a publish failure only delays them to the next flush. */

@@ -34,6 +34,13 @@ public final class OrderWorkerService implements ServiceRoot {
         this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore), flush,
                                              config.get("outbox.topic").asString().get(), clock);
         this.scheduledFlush = new FlushOutboxOnSchedule(flush);
+        dev.eventconsumers.telemetry.Meters.registerSoon(() -> {
+            for (String action : OrderAction.ACTIONS) {
+                for (String outcome : java.util.List.of("done", "reject", "retry")) {
+                    HandleOrderAction.processed(action, outcome);
+                }
+            }
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.events.cloud.pubsub.v1.MessagePublishedData;
 import dev.eventconsumers.cloudevents.GooglePayloads;
 import dev.eventconsumers.cloudevents.PayloadDecoder;
+import dev.eventconsumers.cloudevents.TraceCarriers;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -15,7 +16,14 @@ import java.util.Optional;
  * @param message         the message
  * @param deliveryAttempt how often Pub/Sub has delivered it, if it says
  */
-record PubSubDelivery(MessagePublishedData message, Optional<Integer> deliveryAttempt) {
+record PubSubDelivery(MessagePublishedData message, Optional<Integer> deliveryAttempt)
+        implements TraceCarriers.Traced {
+
+    /** The trace of whoever queued the message (the API's POST, the worker's previous action). */
+    @Override
+    public Optional<String> traceparent() {
+        return TraceCarriers.message(message.getMessage().getAttributesMap());
+    }
 
     static PayloadDecoder<PubSubDelivery> decoder() {
         PayloadDecoder<MessagePublishedData> messages = GooglePayloads.messagePublished();

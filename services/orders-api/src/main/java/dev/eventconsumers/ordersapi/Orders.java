@@ -1,5 +1,6 @@
 package dev.eventconsumers.ordersapi;
 
+import dev.eventconsumers.telemetry.Meters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventconsumers.auth.Caller;
 import dev.eventconsumers.orders.FlushOutbox;
@@ -109,6 +110,11 @@ final class Orders {
                 OrderStore.Created created = store.create(order, messages, key);
                 if (!created.replayed()) {
                     sendNow(messages);
+                    created(order.currency()).increment();
+                    LOGGER.info(() -> "created " + order.orderId() + " for " + order.customerId() + ": "
+                            + order.items().size() + " items, " + order.totalCents() + " " + order.currency()
+                            + " minor units");
+                    amounts(order.currency()).record(order.totalCents());
                 }
                 return created;
             } catch (OrderStore.AlreadyExistsException e) {
@@ -135,19 +141,37 @@ final class Orders {
         body.put("action", PROCESS_PAYMENT);
         ObjectNode data = body.putObject("data");
         data.put("customer_id", order.customerId());
-        data.put("total_amount", Money.amount(order.totalCents()));
+        data.put("total_amount", Money.amount(order.totalCents(), order.currency()));
         data.put("total_cents", order.totalCents());
         data.put("currency", order.currency());
         order.items().forEach(data.withArray("items")::add);
         customerEmail.ifPresent(email -> data.put("customer_email", email));
         return new OutboxMessage(order.orderId() + ":" + PROCESS_PAYMENT, actionsTopic,
                                  body.toString().getBytes(StandardCharsets.UTF_8),
-                                 Map.of("action", PROCESS_PAYMENT, "order_id", order.orderId()),
+                                 OutboxMessage.traced(Map.of("action", PROCESS_PAYMENT, "order_id", order.orderId())),
                                  order.orderId(), order.createdAt());
     }
 
     OrderStore.Versioned get(Caller caller, String orderId) {
-        return visible(caller, orderId);
+        OrderStore.Versioned order = visible(caller, orderId);
+        retrieved().increment();
+        return order;
+    }
+
+    static io.helidon.metrics.api.Counter retrieved() {
+        return Meters.counter("orders.retrieved", "orders read by GET /orders/{id}");
+    }
+
+    /** Currencies are ISO 4217 codes the API accepted: a bounded tag. */
+    static io.helidon.metrics.api.Counter created(String currency) {
+        return Meters.counter("orders.created", "orders created (replays of an idempotency key not counted)",
+                              "currency", currency);
+    }
+
+    static io.helidon.metrics.api.DistributionSummary amounts(String currency) {
+        return Meters.distribution("orders.amount", "order totals in the currency's minor units", "minor_units",
+                                   new double[] {100, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 1000000,
+                                                 10000000}, "currency", currency);
     }
 
     private OrderStore.Versioned visible(Caller caller, String orderId) {

@@ -12,6 +12,7 @@ import dev.eventconsumers.orders.PubSubPublisher;
 import dev.eventconsumers.ordersearch.OpenSearchIndex;
 import dev.eventconsumers.ordersearch.OrderSearch;
 import dev.eventconsumers.runtime.ServiceRoot;
+import dev.eventconsumers.telemetry.Meters;
 import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -57,6 +58,12 @@ public final class OrdersApiService implements ServiceRoot {
         this.search = OpenSearchIndex.fromConfig(config.get("opensearch"));
         this.verifier = verifier(config.get("auth"), clock);
         this.origins = origins(config.get("cors.allowed-origins"));
+        // Listed soon after start (the default currency's series), so dashboards find them.
+        Meters.registerSoon(() -> {
+            Orders.created("USD");
+            Orders.amounts("USD");
+            Orders.retrieved();
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.eventconsumers.thumbnailer;
 
+import dev.eventconsumers.telemetry.Meters;
 import com.google.events.cloud.storage.v1.StorageObjectData;
 import dev.eventconsumers.blobstore.BlobInfo;
 import dev.eventconsumers.blobstore.BlobNames;
@@ -45,6 +46,11 @@ public final class MakeThumbnails {
         this.pipeline = new ThumbnailPipeline(settings.maxPixels(), settings.maxAspectRatio(),
                                               new MemoryBudget(settings.budgetPixels()), settings.jpegQuality());
         this.sourceBytes = new MemoryBudget(settings.budgetBytes());
+        Meters.registerSoon(() -> {
+            java.util.List.of("made", "skipped", "rejected", "retry").forEach(MakeThumbnails::sources);
+            made();
+            ThumbnailPipeline.Stages.DECODE.count();
+        });
     }
 
     /**
@@ -53,6 +59,27 @@ public final class MakeThumbnails {
      * @throws InterruptedException when interrupted while waiting for decoding budget
      */
     public EventOutcome handle(StorageObjectData object) throws InterruptedException {
+        EventOutcome outcome = handleObject(object);
+        String result = switch (outcome) {
+            case EventOutcome.Done done -> done.note().startsWith("wrote ") ? "made" : "skipped";
+            case EventOutcome.Reply reply -> "made";
+            case EventOutcome.Reject reject -> "rejected";
+            case EventOutcome.Retry retry -> "retry";
+        };
+        sources(result).increment();
+        return outcome;
+    }
+
+    /** @param result made, skipped (duplicates, stale events, not images), rejected, retry */
+    static io.helidon.metrics.api.Counter sources(String result) {
+        return Meters.counter("thumbnails.sources", "source objects handled, by result", "result", result);
+    }
+
+    static io.helidon.metrics.api.Counter made() {
+        return Meters.counter("thumbnails.made", "thumbnails written");
+    }
+
+    private EventOutcome handleObject(StorageObjectData object) throws InterruptedException {
         String name = object.getName();
         if (name.endsWith("/") && BlobNames.problem(name.substring(0, name.length() - 1)) == null) {
             // The Cloud Console's "create folder" writes an empty object named like a folder: nothing to do.
@@ -156,6 +183,7 @@ public final class MakeThumbnails {
                     written += write(store, name, generation, thumbnail.getKey(), thumbnail.getValue(),
                                      pending.get(thumbnail.getKey())) ? 1 : 0;
                 }
+                made().increment(written);
                 yield EventOutcome.done("wrote " + written + " thumbnails of " + name + " (" + rendered.format() + " "
                                                 + rendered.source() + ", generation " + generation + ")");
             }

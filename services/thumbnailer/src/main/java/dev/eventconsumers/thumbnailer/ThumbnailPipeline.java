@@ -1,5 +1,8 @@
 package dev.eventconsumers.thumbnailer;
 
+import dev.eventconsumers.telemetry.Meters;
+import io.helidon.metrics.api.Timer;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -32,6 +35,18 @@ import java.util.Map;
  * small images.
  */
 public final class ThumbnailPipeline {
+    /** The stage timers, made when first used (or by the service's background registration). */
+    static final class Stages {
+        /** Time to decode a source (with its subsampling) into RGB pixels. */
+        static final Timer DECODE = Meters.timer("thumbnail.decode.duration", "time to decode one source image");
+        /** Time to resample (and orient) one thumbnail. */
+        static final Timer RESAMPLE = Meters.timer("thumbnail.resample.duration", "time to resample one thumbnail");
+        /** Time to encode one thumbnail as JPEG. */
+        static final Timer ENCODE = Meters.timer("thumbnail.encode.duration", "time to encode one thumbnail");
+
+        private Stages() {
+        }
+    }
     static {
         // The disk cache only slows in-memory decoding down.
         ImageIO.setUseCache(false);
@@ -171,6 +186,7 @@ public final class ThumbnailPipeline {
         try (MemoryBudget.Lease lease = budget.acquire(decodedPixels * 2)) {
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(xStep, yStep, 0, 0);
+            long decodeBegan = System.nanoTime();
             BufferedImage decoded = reader.read(0, param);
             List<String> damage = warnings.stream().filter(w -> DAMAGE.matcher(w).find()).toList();
             if (!damage.isEmpty()) {
@@ -181,16 +197,21 @@ public final class ThumbnailPipeline {
             int h = decoded.getHeight();
             int[] pixels = rgb(decoded);
             decoded = null;
+            Stages.DECODE.record(System.nanoTime() - decodeBegan, TimeUnit.NANOSECONDS);
 
             Map<Size, Thumbnail> thumbnails = new LinkedHashMap<>();
             for (Size box : largestFirst) {
                 Size target = upright.fitInside(box);
                 Size storedTarget = swap ? target.transposed() : target;
+                long resampleBegan = System.nanoTime();
                 pixels = Resampler.resize(pixels, w, h, storedTarget.width(), storedTarget.height(), filter);
                 w = storedTarget.width();
                 h = storedTarget.height();
                 int[] shown = Orientation.apply(pixels, w, h, orientation);
+                long encodeBegan = System.nanoTime();
+                Stages.RESAMPLE.record(encodeBegan - resampleBegan, TimeUnit.NANOSECONDS);
                 thumbnails.put(box, new Thumbnail(jpeg(shown, target, quality), target));
+                Stages.ENCODE.record(System.nanoTime() - encodeBegan, TimeUnit.NANOSECONDS);
             }
             Map<Size, Thumbnail> inRequestOrder = new LinkedHashMap<>();
             boxes.forEach(box -> inRequestOrder.put(box, thumbnails.get(box)));

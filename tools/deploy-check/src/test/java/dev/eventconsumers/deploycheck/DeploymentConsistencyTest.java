@@ -31,10 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * set, grants as documented). The Cloud Run side is read from {@code gcp/setup.sh --dry-run}.
  */
 class DeploymentConsistencyTest {
-    static final List<String> RENDERINGS = List.of("k8s/base", "k8s/overlays/local", "k8s/overlays/gke");
+    static final List<String> RENDERINGS = List.of("k8s/base", "k8s/overlays/local", "k8s/overlays/gke",
+                                                   "k8s/overlays/monitoring");
     /** Read straight from the environment rather than through config keys. */
     static final Set<String> DIRECT_ENV = Set.of("PORT", "GOOGLE_CLOUD_PROJECT", "STORAGE_EMULATOR_HOST",
-                                           "FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST");
+                                           "FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST",
+                                           "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                                           "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME");
     /** Config keys every service reads (service-runtime) besides its application.yaml. */
     static final Set<String> RUNTIME_KEYS = Set.of("log.format", "log.level", "gcp.project", "blobstore.kind",
                                                    "blobstore.root", "blobstore.emulator");
@@ -68,7 +71,7 @@ class DeploymentConsistencyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void everyServiceHasAKnativeServiceWithItsJibImage(String rendering) {
         for (String service : Repository.serviceModules()) {
             Map<String, Object> ksvc = named(rendering, "Service", service);
@@ -115,7 +118,7 @@ class DeploymentConsistencyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void knativeServicesArePrivateLockedDownAndOnTheirOwnAccounts(String rendering) {
         Manifests manifests = rendered.get(rendering);
         List<String> faults = new ArrayList<>();
@@ -151,13 +154,76 @@ class DeploymentConsistencyTest {
     }
 
     @Test
+    void everyMetricTheAlertsDashboardsAndRulesNameIsOneTheServicesEmit() throws Exception {
+        // Services register their meters in the background right after start: give them a moment.
+        Set<String> families = new java.util.TreeSet<>();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        do {
+            families.clear();
+            for (String service : Repository.serviceModules()) {
+                Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(services.metrics(service));
+                while (type.find()) {
+                    families.add(type.group(1));
+                }
+            }
+        } while (!families.contains("dead_letters_kept_total") && System.nanoTime() < deadline && pause());
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        try (var files = java.nio.file.Files.list(Repository.ROOT.resolve("gcp/monitoring"))) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                Matcher metric = Pattern.compile("workload\\.googleapis\\.com/([A-Za-z0-9_.]+)")
+                        .matcher(Repository.read(file));
+                while (metric.find()) {
+                    named++;
+                    if (!emitted(families, metric.group(1).replace('.', '_'))) {
+                        missing.add(file.getFileName() + ": " + metric.group(1));
+                    }
+                }
+            }
+        }
+        for (Map<String, Object> rule : objects("k8s/overlays/monitoring", "PrometheusRule")) {
+            List<Map<String, Object>> groups = at(rule, "spec", "groups");
+            for (Map<String, Object> group : groups) {
+                for (Map<String, Object> alert : Manifests.<List<Map<String, Object>>>at(group, "rules")) {
+                    Matcher selector = Pattern.compile("([a-z_][a-z0-9_]*)\\s*[{\\[]").matcher((String) alert.get("expr"));
+                    while (selector.find()) {
+                        named++;
+                        String name = selector.group(1).replaceAll("_(bucket|count|sum)$", "");
+                        if (!families.contains(name)) {
+                            missing.add("rule " + alert.get("alert") + ": " + selector.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(named > 20, "the monitoring files name " + named + " metrics");
+        assertEquals(List.of(), missing, "emitted: " + families);
+    }
+
+    static boolean pause() {
+        try {
+            Thread.sleep(200);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A dotted OpenTelemetry name is exposed as its Prometheus family, with a unit or _total suffix. */
+    static boolean emitted(Set<String> families, String prometheusName) {
+        return families.stream().anyMatch(f -> f.equals(prometheusName) || f.startsWith(prometheusName + "_")
+                && f.substring(prometheusName.length() + 1).matches("(seconds|events|minor_units|orders|total)(_total)?"));
+    }
+
+    @Test
     void everyGrantIsInTheRolesTable() {
         assertEquals(List.of(), DeploymentRules.grantsMatchTheTable(
                 setup, Repository.read(Repository.ROOT.resolve("docs/operations.md"))));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void everyTriggerFiltersOnATypeItsTargetAcceptsAndDeadLetters(String rendering) {
         List<Map<String, Object>> triggers = objects(rendering, "Trigger");
         assertTrue(!triggers.isEmpty(), rendering + " has no triggers");
@@ -212,7 +278,7 @@ class DeploymentConsistencyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void manifestsSetOnlyEnvironmentVariablesTheServiceReads(String rendering) {
         for (String service : Repository.serviceModules()) {
             Map<String, Object> container = at(named(rendering, "Service", service),
@@ -251,12 +317,13 @@ class DeploymentConsistencyTest {
         }
         String key = name.replace("_dash_", "-").replace("_DASH_", "-").replace('_', '.').toLowerCase();
         Set<String> keys = Repository.applicationConfig(service).keySet();
-        return keys.contains(key) || RUNTIME_KEYS.contains(key) ? null
+        // server.* is Helidon's own (sockets, observe features and their metrics publishers).
+        return keys.contains(key) || RUNTIME_KEYS.contains(key) || key.startsWith("server.") ? null
                 : service + " reads no " + name + " (config key " + key + ")";
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void probePathsAreAnsweredByTheService(String rendering) {
         for (String service : Repository.serviceModules()) {
             Map<String, Object> container = at(named(rendering, "Service", service),
@@ -271,7 +338,7 @@ class DeploymentConsistencyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/local", "k8s/overlays/gke", "k8s/overlays/monitoring"})
     void pingSourcesHaveValidSchedulesAndSinksThatTakePings(String rendering) {
         for (Map<String, Object> ping : objects(rendering, "PingSource")) {
             String schedule = at(ping, "spec", "schedule");

@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModuleGraphTest {
     /** What each kind of module may depend on among our own artifacts (at any scope). */
     static final Map<String, Set<String>> ALLOWED = Map.of(
-            "cloudevents", Set.of("problem-json", "testkit"),
-            "libs", Set.of("problem-json", "service-runtime", "blob-store", "bearer-auth", "order-store", "order-search",
+            "cloudevents", Set.of("problem-json", "telemetry", "testkit"),
+            "libs", Set.of("problem-json", "telemetry", "service-runtime", "blob-store", "bearer-auth", "order-store", "order-search",
                            "cloudevents", "testkit"),
-            "services", Set.of("problem-json", "service-runtime", "blob-store", "bearer-auth", "order-store",
+            "services", Set.of("problem-json", "telemetry", "service-runtime", "blob-store", "bearer-auth", "order-store",
                                "order-search", "cloudevents", "testkit"),
             "tools/testkit", Set.of(),
-            "tools", Set.of("problem-json", "service-runtime", "blob-store", "bearer-auth", "order-store",
+            "tools", Set.of("problem-json", "telemetry", "service-runtime", "blob-store", "bearer-auth", "order-store",
                             "order-search", "cloudevents", "testkit", "local-run"));
 
     /** Allowed besides, at test scope only: the binding's tests run it inside the real server settings. */

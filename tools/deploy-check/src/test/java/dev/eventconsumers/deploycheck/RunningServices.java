@@ -35,6 +35,8 @@ final class RunningServices implements AutoCloseable {
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Services that serve /observe on a private socket too (the public API). */
+    private final Map<String, Integer> observePorts = new LinkedHashMap<>();
     private final Map<String, JsonNode> probes = new LinkedHashMap<>();
 
     private RunningServices() {
@@ -71,6 +73,12 @@ final class RunningServices implements AutoCloseable {
                                   "BLOBSTORE_KIND", "filesystem", "BLOBSTORE_ROOT", buckets.toString(),
                                   "FIRESTORE_EMULATOR_HOST", "127.0.0.1:9", "PUBSUB_EMULATOR_HOST", "127.0.0.1:9",
                                   "OPENSEARCH_URL", "http://127.0.0.1:9", "AUTH_DEV_ENABLED", "true"));
+                if (service.equals("orders-api")) {
+                    // The API's private observe socket, where collectors read its metrics without a token.
+                    int observe = FreePort.find();
+                    env.put("SERVER_SOCKETS_0_PORT", Integer.toString(observe));
+                    running.observePorts.put(service, observe);
+                }
                 running.processes.put(service, builder.start());
                 running.ports.put(service, port);
             }
@@ -112,6 +120,30 @@ final class RunningServices implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    /**
+     * @param service a running service
+     * @return its {@code /observe/metrics} in Prometheus text, read where a collector reads it (the API's private
+     *         observe socket, every other service's own port)
+     */
+    String metrics(String service) {
+        int port = observePorts.getOrDefault(service, ports.get(service));
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + port + "/observe/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                                                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new AssertionError(service + " answers " + answer.statusCode() + " on /observe/metrics (port "
+                                                 + port + ")");
+            }
+            return answer.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -323,6 +323,9 @@ public final class LocalRun {
         }
         if (name.equals("orders-api")) {
             env.put("AUTH_DEV_ENABLED", "true");
+            // Its private observe socket (for in-cluster collectors) on a free port: locally, /observe/metrics is read
+            // on the API's own port with $DEV_ADMIN_TOKEN.
+            env.put("SERVER_SOCKETS_0_PORT", "0");
             Files.createDirectories(state);
             Files.deleteIfExists(devTokens());
             env.put("AUTH_DEV_TOKENS_dash_FILE", devTokens().toString());

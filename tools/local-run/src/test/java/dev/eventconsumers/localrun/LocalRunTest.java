@@ -104,6 +104,34 @@ class LocalRunTest {
 
     @Test
     @Order(2)
+    void oneOrderIsOneTraceThroughTheApiTheWorkerAndTheIndexer() throws Exception {
+        // The order of test 1: the API's POST started a trace; the outbox message and the order document carried
+        // it on, so the worker's handling of process_payment and the indexer's of the document change continue it.
+        Path logs = graph.work.resolve("state/logs");
+        java.util.regex.Pattern trace = java.util.regex.Pattern.compile("trace=([0-9a-f]{32})");
+        java.util.function.Function<String, java.util.Set<String>> tracesOf = service -> {
+            java.util.Set<String> traces = new java.util.HashSet<>();
+            try {
+                for (String line : java.nio.file.Files.readAllLines(logs.resolve(service + ".log"))) {
+                    java.util.regex.Matcher m = trace.matcher(line);
+                    if (line.contains(paidOrder) && m.find()) {
+                        traces.add(m.group(1));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return traces;
+        };
+        java.util.Set<String> api = tracesOf.apply("orders-api");
+        assertEquals(1, api.size(), "the API logged the order's creation under one trace: " + api);
+        String orderTrace = api.iterator().next();
+        within(Duration.ofSeconds(10), () -> tracesOf.apply("order-worker").contains(orderTrace)
+                && tracesOf.apply("search-indexer").contains(orderTrace) ? true : null);
+    }
+
+    @Test
+    @Order(3)
     void aPublishedActionReachesTheWorker() throws Exception {
         HttpResponse<String> created = graph.post(graph.url("ORDERS_API") + "/orders", token, "application/json",
                                                   "{\"customer_id\":\"cust-1\",\"total_amount\":7,"
@@ -123,7 +151,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(2)
+    @Order(4)
     void aPoisonMessageIsNotRetriedButDeadLetteredAtOnceAndAcked() throws Exception {
         // The worker answers 422; Knative retries only network errors, 404, 408, 409, 429 and 5xx.
         String id = graph.publish("order-actions", "{\"order_id\":\"not an order\",\"action\":\"teleport\"}",
@@ -165,7 +193,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aPhotoGetsThumbnailsAndAReplacedOneNewOnes() throws Exception {
         Path uploads = Files.createDirectories(graph.buckets.resolve("demo-uploads/uploads"));
         Files.copy(PHOTO, uploads.resolve("walk.jpg"));
@@ -185,7 +213,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void firingTheDailyReportWritesItsPage() throws Exception {
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         HttpResponse<String> fired = graph.post(graph.url("BROKER") + "/pingsources/daily-report", null, null,
@@ -202,7 +230,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aStoppedServiceIsRetriedPerItsTriggerThenDeadLetteredAndFlowsAgainAfterARestart() throws Exception {
         assertEquals(200, graph.post(graph.url("BROKER") + "/services/thumbnailer/stop", null, null, "")
                 .statusCode());
@@ -262,7 +290,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void theBrokerIngressRefusesAnEventWithoutAttributesWithAProblem() throws Exception {
         HttpResponse<String> refused = graph.post(graph.url("BROKER") + "/", null, "application/json", "{}");
         assertEquals(400, refused.statusCode());
@@ -271,7 +299,7 @@ class LocalRunTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void stoppingTheGraphStopsEverythingItStarted() throws Exception {
         List<ProcessHandle> started = graph.process().descendants().toList();
         JsonNode services = graph.json(graph.get(graph.url("BROKER") + "/services", null));

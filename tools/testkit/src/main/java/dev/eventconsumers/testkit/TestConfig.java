@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,13 @@ public final class TestConfig {
      */
     public static Config of(Map<String, String> settings) {
         Map<String, String> all = new LinkedHashMap<>(Map.of("server.port", "0", "server.host", "127.0.0.1"));
+        // Extra sockets (the API's private observe socket) on free loopback ports too, so tests never collide.
+        Config yaml = Config.just(ConfigSources.classpath("application.yaml").optional());
+        List<Config> sockets = yaml.get("server.sockets").asNodeList().orElse(List.of());
+        for (int i = 0; i < sockets.size(); i++) {
+            all.put("server.sockets." + i + ".port", "0");
+            all.put("server.sockets." + i + ".host", "127.0.0.1");
+        }
         all.putAll(settings);
         return Config.builder()
                 .disableEnvironmentVariablesSource()

@@ -1,8 +1,12 @@
-package dev.eventconsumers.runtime;
+package dev.eventconsumers.telemetry;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TraceContextTest {
@@ -43,5 +47,20 @@ class TraceContextTest {
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", trace.traceId());
         assertEquals("105445aa7843bc8bf206b12000100000",
                      TraceContext.from("nonsense", "105445aa7843bc8bf206b12000100000/1").orElseThrow().traceId());
+    }
+
+    @Test
+    void newTracesAndChildrenAreValidAndRoundTripAsTraceparent() {
+        Set<String> traces = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            TraceContext root = TraceContext.newRoot();
+            traces.add(root.traceId());
+            TraceContext child = root.child();
+            assertEquals(root.traceId(), child.traceId());
+            assertNotEquals(root.spanId(), child.spanId());
+            assertEquals(child, TraceContext.fromTraceparent(child.traceparent()).orElseThrow());
+            assertTrue(child.traceparent().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+        }
+        assertEquals(1000, traces.size(), "random trace ids");
     }
 }

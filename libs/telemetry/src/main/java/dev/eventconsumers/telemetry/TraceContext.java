@@ -1,13 +1,15 @@
-package dev.eventconsumers.runtime;
+package dev.eventconsumers.telemetry;
 
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The trace a request belongs to, read from W3C {@code traceparent} or Google's {@code X-Cloud-Trace-Context},
- * so that log lines of one request are grouped under its trace in Cloud Logging.
+ * A position in a trace: the trace a request belongs to and the span that is running, read from W3C
+ * {@code traceparent} or Google's {@code X-Cloud-Trace-Context}, made anew for a request that brings none, and written
+ * as {@code traceparent} wherever work goes on (Pub/Sub attributes, Firestore documents, reply events).
  *
  * @param traceId 32 lowercase hex digits
  * @param spanId  16 lowercase hex digits
@@ -22,6 +24,31 @@ public record TraceContext(String traceId, String spanId, boolean sampled) {
             Pattern.compile("^([0-9a-fA-F]{32})(?:/([0-9]{1,20}))?(?:;o=([01]))?$");
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
+
+    /** @return a new trace: random trace and span ids, sampled */
+    public static TraceContext newRoot() {
+        return new TraceContext(randomHex(16, ZERO_TRACE), randomHex(8, ZERO_SPAN), true);
+    }
+
+    /** @return a span of this trace below this one: the same trace id and sampling, a new span id */
+    public TraceContext child() {
+        return new TraceContext(traceId, randomHex(8, ZERO_SPAN), sampled);
+    }
+
+    /** @return this position as a W3C {@code traceparent} value (version 00) */
+    public String traceparent() {
+        return "00-" + traceId + "-" + spanId + "-" + (sampled ? "01" : "00");
+    }
+
+    private static String randomHex(int bytes, String zero) {
+        byte[] id = new byte[bytes];
+        String hex;
+        do {
+            ThreadLocalRandom.current().nextBytes(id);
+            hex = HexFormat.of().formatHex(id);
+        } while (hex.equals(zero));
+        return hex;
+    }
 
     /**
      * @param traceparent W3C trace context header value, or null
