@@ -83,6 +83,64 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
         }
     }
 
+    /**
+     * One document of a bulk write.
+     *
+     * @param id      document id
+     * @param version external version
+     * @param source  the document
+     */
+    public record Document(String id, long version, Map<String, Object> source) {
+    }
+
+    /**
+     * Writes many documents in one {@code _bulk} request (one durable write for all: OpenSearch answers once the
+     * request is in its translog) and reports each document's own result.
+     *
+     * @param documents what to write, in order (two versions of one document keep theirs: the older one is stale)
+     * @return per document, in the same order: {@link Written}, or the exception that document alone would have thrown
+     *         ({@link DocumentRejectedException}, {@link SearchUnavailableException})
+     * @throws SearchUnavailableException when the request as a whole failed (every document is affected)
+     */
+    public List<Object> writeAll(List<Document> documents) {
+        ensureIndex();
+        org.opensearch.client.opensearch.core.BulkResponse response;
+        try {
+            response = client.bulk(b -> {
+                for (Document document : documents) {
+                    b.operations(op -> op.index(i -> i.index(index).id(document.id()).version(document.version())
+                            .versionType(VersionType.External).document(document.source())));
+                }
+                return b;
+            });
+        } catch (OpenSearchException e) {
+            throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
+        } catch (ResponseException e) {
+            throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
+        }
+        List<Object> results = new ArrayList<>(documents.size());
+        for (var item : response.items()) {
+            int status = item.status();
+            if (status / 100 == 2) {
+                results.add(Written.WRITTEN);
+            } else if (status == 409) {
+                results.add(Written.STALE);
+            } else {
+                String reason = item.error() == null ? "status " + status
+                        : item.error().type() + ": " + item.error().reason();
+                results.add(status == 400 ? new DocumentRejectedException(reason)
+                                    : new SearchUnavailableException(status + " " + reason, null));
+            }
+        }
+        if (results.size() != documents.size()) {
+            throw new SearchUnavailableException("bulk of " + documents.size() + " answered " + results.size()
+                                                         + " items", null);
+        }
+        return results;
+    }
+
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Page search(OrderQuery query) {

@@ -33,7 +33,9 @@ public final class RequestTelemetry implements Filter {
         long began = System.nanoTime();
         Span span = Tracing.start(method, Span.Kind.SERVER, TraceContext.from(req.headers().first(TRACEPARENT).orElse(null),
                                                                         req.headers().first(CLOUD_TRACE).orElse(null)));
-        span.attribute("http.request.method", method).attribute("url.path", req.path().path());
+        if (Tracing.exporting()) {
+            span.attribute("http.request.method", method).attribute("url.path", req.path().path());
+        }
         try {
             chain.proceed();
         } finally {

@@ -65,6 +65,12 @@ public final class ServiceServer {
         ColdStart.register();
         WebServer server = builder.build().start();
         LOGGER.info(() -> "listening on port " + server.port());
+        // On SIGTERM: in-flight requests finish (the grace period), then the service releases what it holds (flushes
+        // queued writes, closes clients).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            service.close();
+        }, "service-shutdown"));
         return server;
     }
 

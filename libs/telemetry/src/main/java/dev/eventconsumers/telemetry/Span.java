@@ -24,7 +24,8 @@ public final class Span implements AutoCloseable {
     private final Kind kind;
     private final long startEpochNanos;
     private final long startNanos;
-    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    /** Kept only while spans are exported: attributes are for the collector, not the logs. */
+    private final Map<String, Object> attributes;
     private final Span previous;
     private volatile String error;
     private volatile long endEpochNanos;
@@ -37,7 +38,9 @@ public final class Span implements AutoCloseable {
         this.kind = kind;
         this.previous = previous;
         this.startNanos = System.nanoTime();
-        this.startEpochNanos = Tracing.epochNanos();
+        boolean exporting = Tracing.exporting();
+        this.startEpochNanos = exporting ? Tracing.epochNanos() : 0;
+        this.attributes = exporting ? new LinkedHashMap<>() : null;
     }
 
     /** @return its trace position: the trace id, its own span id, sampling */
@@ -66,7 +69,7 @@ public final class Span implements AutoCloseable {
      * @return this span
      */
     public Span attribute(String key, Object value) {
-        if (value != null) {
+        if (value != null && attributes != null) {
             synchronized (attributes) {
                 attributes.put(key, value);
             }
@@ -76,6 +79,9 @@ public final class Span implements AutoCloseable {
 
     /** @return the attributes so far */
     public Map<String, Object> attributes() {
+        if (attributes == null) {
+            return Map.of();
+        }
         synchronized (attributes) {
             return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         }

@@ -16,6 +16,8 @@ public final class Tracing {
     private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();
     private static volatile SpanExporter exporter = OtlpSpanExporter.fromEnvironment(System.getenv())
             .map(SpanExporter.class::cast).orElse(SpanExporter.NONE);
+    /** Whether ended spans go anywhere: when not, spans keep neither attributes nor wall-clock times. */
+    private static volatile boolean exporting = exporter != SpanExporter.NONE;
 
     private Tracing() {
     }
@@ -120,7 +122,7 @@ public final class Tracing {
                 previous.enter();
             }
         }
-        if (span.context().sampled()) {
+        if (exporting && span.context().sampled()) {
             exporter.export(span);
         }
     }
@@ -132,6 +134,12 @@ public final class Tracing {
      */
     public static void exporter(SpanExporter replacement) {
         exporter = replacement;
+        exporting = replacement != SpanExporter.NONE;
+    }
+
+    /** @return whether spans are exported (else their attributes are not even kept) */
+    public static boolean exporting() {
+        return exporting;
     }
 
     static long epochNanos() {

@@ -20,11 +20,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Events per second and latency percentiles of Firestore order changes posted over HTTP to the indexer, which writes
- * them into a real OpenSearch (started here, single node, 512 MiB heap), at a fixed concurrency.
- * <p>
- * Run: {@code ./dev bench search-indexer [--events N] [--concurrency C]} (default 5000 events, 16 at once: each of
- * 1000 orders created, then updated four times, in protobuf).
+ * Events per second and latency percentiles of Firestore order changes into a real OpenSearch (started here, single
+ * node, 512 MiB heap), at a fixed concurrency, in one run:
+ * <ul>
+ *   <li>{@code plain}: the yardstick, a client doing one external-versioned {@code PUT /index/_doc/ID} per event;</li>
+ *   <li>{@code indexer}: the events posted over HTTP to the indexer, which writes them with group commit.</li>
+ * </ul>
+ * Run: {@code ./dev bench search-indexer [--events N] [--concurrency C] [--mode plain|indexer|both]
+ * [--flushers N] [--max-documents N] [--linger PT0.002S]} (the last three override {@code opensearch.bulk}; default 5000
+ * events, 16 at once, both: each of 1000 orders created, then updated four times, in protobuf). Each mode warms up
+ * with 500 events of its own first.
  */
 public final class IndexerBenchmark {
     private IndexerBenchmark() {
@@ -33,10 +38,15 @@ public final class IndexerBenchmark {
     public static void main(String[] args) throws Exception {
         int events = 5000;
         int concurrency = 16;
+        String mode = "both";
+        Map<String, String> bulk = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--mode" -> mode = args[++i];
+                case "--flushers", "--max-documents", "--linger", "--queue" ->
+                        bulk.put("opensearch.bulk." + args[i].substring(2), args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -45,16 +55,94 @@ public final class IndexerBenchmark {
                 dev.eventconsumers.runtime.ServiceLogging.formatter("text", java.util.Optional.empty()), System.err,
                 java.util.logging.Level.WARNING);
         OpenSearchServer openSearch = OpenSearchServer.shared();
-        Config config = TestConfig.of(Map.of("opensearch.url", openSearch.url()));
-        WebServer server = ServiceServer.start(config, SearchIndexerService.create(config));
-        URI uri = URI.create("http://127.0.0.1:" + server.port());
-        try {
-            run(uri, 500, concurrency, "warm-up");
-            run(uri, events, concurrency, "measured");
-        } finally {
-            server.stop();
+        if (!mode.equals("indexer")) {
+            plain(openSearch.url(), 500, concurrency, "plain warm-up");
+            plain(openSearch.url(), events, concurrency, "plain: one PUT per event");
+        }
+        if (!mode.equals("plain")) {
+            Map<String, String> settings = new java.util.HashMap<>(bulk);
+            settings.putAll(Map.of("opensearch.url", openSearch.url(), "opensearch.index", "orders-bench"));
+            Config config = TestConfig.of(settings);
+            SearchIndexerService service = SearchIndexerService.create(config);
+            WebServer server = ServiceServer.start(config, service);
+            URI uri = URI.create("http://127.0.0.1:" + server.port());
+            try {
+                run(uri, 500, concurrency, "indexer warm-up");
+                var sizes = io.helidon.metrics.api.Metrics.getSummary("index.bulk.size").orElseThrow();
+                var durations = io.helidon.metrics.api.Metrics.getTimer("index.bulk.duration").orElseThrow();
+                long bulksBefore = sizes.count();
+                double documentsBefore = sizes.totalAmount();
+                double secondsBefore = durations.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9;
+                run(uri, events, concurrency, "indexer: HTTP events, group commit");
+                long bulks = sizes.count() - bulksBefore;
+                System.out.printf("  %d bulks, %.1f documents and %.1f ms each on average%n", bulks,
+                                  (sizes.totalAmount() - documentsBefore) / bulks,
+                                  (durations.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9 - secondsBefore)
+                                          * 1000 / bulks);
+            } finally {
+                server.stop();
+                service.close();
+            }
         }
         System.exit(0);
+    }
+
+    /**
+     * The yardstick: the same documents the indexer would write for the same changes (OrderChange's sources), one
+     * external-versioned index request each, straight to OpenSearch.
+     */
+    static void plain(String url, int events, int concurrency, String label) throws Exception {
+        dev.eventconsumers.ordersearch.OpenSearchIndex index = new dev.eventconsumers.ordersearch.OpenSearchIndex(
+                dev.eventconsumers.ordersearch.OpenSearchIndex.client(url), "orders-plain");
+        int orders = Math.max(1, events / 5);
+        Instant t0 = Instant.now();
+        List<OrderChange.Upsert> writes = new ArrayList<>(events);
+        for (int n = 0; n < events; n++) {
+            int order = n % orders;
+            int version = n / orders + 1;
+            OrderEvents.Order o = new OrderEvents.Order(label.replace(' ', '-') + "-ORD-" + order,
+                                                        t0.plusMillis(version * 10L),
+                                                        version > 2 ? "PAYMENT_PROCESSED" : "CREATED",
+                                                        "cust-" + order % 97, List.of("item " + order, "gift wrap"),
+                                                        1000L + order);
+            writes.add((OrderChange.Upsert) OrderChange.of(
+                    com.google.events.cloud.firestore.v1.DocumentEventData.newBuilder().setValue(o.document()).build(),
+                    java.util.Optional.empty()));
+        }
+        long[] latencies = new long[events];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
+                    OrderChange.Upsert write = writes.get(i);
+                    long began = System.nanoTime();
+                    try {
+                        index.write(write.id(), write.version(), write.source());
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    }
+                    latencies[i] = System.nanoTime() - began;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        report(label, events, concurrency, failures.get(), (System.nanoTime() - start) / 1e9, latencies);
+        pool.shutdown();
+    }
+
+    static void report(String label, int events, int concurrency, int failures, double seconds, long[] latencies) {
+        Arrays.sort(latencies);
+        System.out.printf("%s: %d events, concurrency %d, %d failed: %.0f events/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                          label, events, concurrency, failures, events / seconds,
+                          latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
+                          latencies[events - 1] / 1e6);
     }
 
     static void run(URI uri, int events, int concurrency, String label) throws Exception {
@@ -98,10 +186,6 @@ public final class IndexerBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
-        Arrays.sort(latencies);
-        System.out.printf("%s: %d events, concurrency %d, %d failed: %.0f events/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                          label, events, concurrency, failures.get(), events / seconds,
-                          latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
-                          latencies[events - 1] / 1e6);
+        report(label, events, concurrency, failures.get(), seconds, latencies);
     }
 }
