@@ -44,7 +44,8 @@ public final class MakeThumbnails {
         this.buckets = buckets;
         this.settings = settings;
         this.pipeline = new ThumbnailPipeline(settings.maxPixels(), settings.maxAspectRatio(),
-                                              new MemoryBudget(settings.budgetPixels()), settings.jpegQuality());
+                                              new MemoryBudget(settings.budgetPixels()), settings.jpegQuality(),
+                                              ThumbnailPipeline.jpegDecoder(settings.jpegDecoder()));
         this.sourceBytes = new MemoryBudget(settings.budgetBytes());
         Meters.registerSoon(() -> {
             java.util.List.of("made", "skipped", "rejected", "retry").forEach(MakeThumbnails::sources);

@@ -47,9 +47,16 @@ public final class ThumbnailPipeline {
         private Stages() {
         }
     }
-    static {
-        // The disk cache only slows in-memory decoding down.
-        ImageIO.setUseCache(false);
+    /** ImageIO, set up on first use only: a JPEG on libjpeg-turbo never loads it (its plugin scan costs start-up). */
+    private static final class ImageIo {
+        static {
+            // The disk cache only slows in-memory decoding down.
+            ImageIO.setUseCache(false);
+        }
+
+        static ImageInputStream input(byte[] source) throws IOException {
+            return ImageIO.createImageInputStream(new ByteArrayInputStream(source));
+        }
     }
 
     /** What became of one source image. */
@@ -101,12 +108,20 @@ public final class ThumbnailPipeline {
     /** Decoder warnings that mean the pixels are damaged (others, such as a missing ICC profile, do not). */
     private static final java.util.regex.Pattern DAMAGE = java.util.regex.Pattern.compile(
             "(?i)premature end|corrupt|truncat|unexpected end|bogus|invalid");
+    /** libjpeg warnings about the header alone, which leave the pixels whole. */
+    private static final java.util.regex.Pattern BENIGN = java.util.regex.Pattern.compile(
+            "(?i)jfif revision|adobe color transform");
+
+    private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(
+            ThumbnailPipeline.class.getName());
 
     private final long maxPixels;
     private final double maxAspectRatio;
     private final MemoryBudget budget;
     private final float quality;
     private final Resampler.Filter filter;
+    /** libjpeg-turbo for JPEGs (decoded at a reduced DCT scale), or empty: ImageIO with source subsampling. */
+    private final java.util.Optional<TurboJpeg> turbo;
 
     /**
      * @param maxPixels      largest source (width times height) that is decoded at all
@@ -115,11 +130,51 @@ public final class ThumbnailPipeline {
      * @param quality        JPEG quality, 0..1
      */
     public ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality) {
-        this(maxPixels, maxAspectRatio, budget, quality, Resampler.Filter.BICUBIC);
+        this(maxPixels, maxAspectRatio, budget, quality, jpegDecoder("auto"));
+    }
+
+    /**
+     * @param maxPixels      largest source (width times height) that is decoded at all
+     * @param maxAspectRatio longest side over shortest side of a source that is decoded at all
+     * @param budget         bound on pixels decoded at once across threads
+     * @param quality        JPEG quality, 0..1
+     * @param turbo          libjpeg-turbo for JPEGs, or empty for ImageIO ({@link #jpegDecoder})
+     */
+    ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality,
+                      java.util.Optional<TurboJpeg> turbo) {
+        this(maxPixels, maxAspectRatio, budget, quality, Resampler.Filter.BICUBIC, turbo);
     }
 
     ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality,
                       Resampler.Filter filter) {
+        this(maxPixels, maxAspectRatio, budget, quality, filter, jpegDecoder("auto"));
+    }
+
+    /**
+     * @param choice {@code auto}, {@code turbojpeg} (fails without the library) or {@code imageio}
+     * @return the JPEG decoder to use; which one is logged once
+     */
+    static java.util.Optional<TurboJpeg> jpegDecoder(String choice) {
+        java.util.Optional<TurboJpeg> turbo = choice.equals("imageio") ? java.util.Optional.empty()
+                : TurboJpeg.instance();
+        if (choice.equals("turbojpeg") && turbo.isEmpty()) {
+            throw new IllegalStateException("thumbnailer.jpeg.decoder=turbojpeg, but libturbojpeg (Debian: "
+                                                    + "libturbojpeg0) cannot be loaded");
+        }
+        if (LOGGED.compareAndSet(false, true)) {
+            LOGGER.info(() -> turbo.map(t -> "JPEG decoder: libjpeg-turbo (" + t.library()
+                    + ", through the FFM API), decoding at reduced DCT scales").orElse(
+                    "JPEG decoder: ImageIO with source subsampling" + (choice.equals("imageio") ? " (configured)"
+                            : " (libturbojpeg not found: install libturbojpeg0 for faster JPEG thumbnails)")));
+        }
+        return turbo;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    ThumbnailPipeline(long maxPixels, double maxAspectRatio, MemoryBudget budget, float quality,
+                      Resampler.Filter filter, java.util.Optional<TurboJpeg> turbo) {
+        this.turbo = turbo;
         if (quality <= 0 || quality > 1) {
             throw new IllegalArgumentException("JPEG quality must be in (0, 1], not " + quality);
         }
@@ -137,7 +192,17 @@ public final class ThumbnailPipeline {
      * @throws InterruptedException when interrupted while waiting for pixel budget
      */
     public Result render(byte[] source, List<Size> boxes) throws InterruptedException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
+        if (turbo.isPresent() && source.length > 3 && (source[0] & 0xff) == 0xFF && (source[1] & 0xff) == 0xD8
+                && (source[2] & 0xff) == 0xFF) {
+            // A JPEG: header, decode and encode by libjpeg-turbo, without loading ImageIO (a fresh instance's first
+            // event pays no ImageIO start-up); what it does not decode to RGB goes the ImageIO way below.
+            java.util.Optional<TurboJpeg.Header> header = header(turbo.get(), source);
+            if (header.isPresent() && TurboJpeg.decodesToRgb(header.get().colorspace())
+                    && header.get().width() > 0 && header.get().height() > 0) {
+                return renderJpeg(turbo.get(), source, new Size(header.get().width(), header.get().height()), boxes);
+            }
+        }
+        try (ImageInputStream in = ImageIo.input(source)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return new Unsupported();
@@ -199,25 +264,94 @@ public final class ThumbnailPipeline {
             decoded = null;
             Stages.DECODE.record(System.nanoTime() - decodeBegan, TimeUnit.NANOSECONDS);
 
-            Map<Size, Thumbnail> thumbnails = new LinkedHashMap<>();
-            for (Size box : largestFirst) {
-                Size target = upright.fitInside(box);
-                Size storedTarget = swap ? target.transposed() : target;
-                long resampleBegan = System.nanoTime();
-                pixels = Resampler.resize(pixels, w, h, storedTarget.width(), storedTarget.height(), filter);
-                w = storedTarget.width();
-                h = storedTarget.height();
-                int[] shown = Orientation.apply(pixels, w, h, orientation);
-                long encodeBegan = System.nanoTime();
-                Stages.RESAMPLE.record(encodeBegan - resampleBegan, TimeUnit.NANOSECONDS);
-                thumbnails.put(box, new Thumbnail(jpeg(shown, target, quality), target));
-                Stages.ENCODE.record(System.nanoTime() - encodeBegan, TimeUnit.NANOSECONDS);
-            }
-            Map<Size, Thumbnail> inRequestOrder = new LinkedHashMap<>();
-            boxes.forEach(box -> inRequestOrder.put(box, thumbnails.get(box)));
-            return new Rendered(format, upright, inRequestOrder);
+            return thumbnails(pixels, w, h, format, upright, swap, orientation, largestFirst, boxes);
         } finally {
             reader.removeIIOReadWarningListener(listener);
+        }
+    }
+
+    /** Each size from the previous, larger one; orientation applied to the small images. */
+    private Result thumbnails(int[] decoded, int width, int height, String format, Size upright, boolean swap,
+                              int orientation, List<Size> largestFirst, List<Size> boxes) {
+        int[] pixels = decoded;
+        int w = width;
+        int h = height;
+        Map<Size, Thumbnail> thumbnails = new LinkedHashMap<>();
+        for (Size box : largestFirst) {
+            Size target = upright.fitInside(box);
+            Size storedTarget = swap ? target.transposed() : target;
+            long resampleBegan = System.nanoTime();
+            pixels = Resampler.resize(pixels, w, h, storedTarget.width(), storedTarget.height(), filter);
+            w = storedTarget.width();
+            h = storedTarget.height();
+            int[] shown = Orientation.apply(pixels, w, h, orientation);
+            long encodeBegan = System.nanoTime();
+            Stages.RESAMPLE.record(encodeBegan - resampleBegan, TimeUnit.NANOSECONDS);
+            thumbnails.put(box, new Thumbnail(turbo.isPresent() ? turbo.get().encode(shown, target, quality)
+                    : jpeg(shown, target, quality), target));
+            Stages.ENCODE.record(System.nanoTime() - encodeBegan, TimeUnit.NANOSECONDS);
+        }
+        Map<Size, Thumbnail> inRequestOrder = new LinkedHashMap<>();
+        boxes.forEach(box -> inRequestOrder.put(box, thumbnails.get(box)));
+        return new Rendered(format, upright, inRequestOrder);
+    }
+
+    /** The JPEG path on libjpeg-turbo: the same checks, sizes and orientation as the ImageIO path. */
+    private Result renderJpeg(TurboJpeg turbo, byte[] source, Size stored, List<Size> boxes)
+            throws InterruptedException {
+        String format = "jpeg";
+        if (stored.pixels() > maxPixels) {
+            return new TooLarge(format, stored, maxPixels);
+        }
+        if (stored.aspectRatio() > maxAspectRatio) {
+            return new Elongated(format, stored, maxAspectRatio);
+        }
+        int orientation = Orientation.ofJpeg(source);
+        boolean swap = Orientation.swapsAxes(orientation);
+        Size upright = swap ? stored.transposed() : stored;
+        List<Size> largestFirst = boxes.stream().sorted(Comparator.comparingLong(Size::pixels).reversed()).toList();
+        Size largestTarget = upright.fitInside(largestFirst.getFirst());
+        Size storedLargest = swap ? largestTarget.transposed() : largestTarget;
+        return renderTurbo(turbo, source, format, stored, storedLargest, upright, swap, orientation, largestFirst,
+                           boxes);
+    }
+
+    private static java.util.Optional<TurboJpeg.Header> header(TurboJpeg turbo, byte[] source) {
+        try {
+            return java.util.Optional.of(turbo.header(source));
+        } catch (TurboJpeg.DecodeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The JPEG decoded by libjpeg-turbo straight to the smallest DCT scale that is still at least the largest
+     * thumbnail (a scaled inverse DCT averages the pixels it drops, where subsampling skips them), then resampled and
+     * oriented as on the ImageIO path.
+     */
+    private Result renderTurbo(TurboJpeg turbo, byte[] source, String format, Size stored, Size storedLargest,
+                               Size upright, boolean swap, int orientation, List<Size> largestFirst, List<Size> boxes)
+            throws InterruptedException {
+        Size scaled = turbo.scaledAtLeast(stored.width(), stored.height(), storedLargest.width(),
+                                          storedLargest.height());
+        // The decoded pixels and the library's native buffer are held at once.
+        try (MemoryBudget.Lease lease = budget.acquire(scaled.pixels() * 2)) {
+            long decodeBegan = System.nanoTime();
+            TurboJpeg.Decoded decoded;
+            try {
+                decoded = turbo.decode(source, scaled);
+            } catch (TurboJpeg.DecodeException e) {
+                return new Corrupt(format, e.getMessage());
+            }
+            if (decoded.warning().isPresent() && !BENIGN.matcher(decoded.warning().get()).find()) {
+                // A truncated or damaged file decodes with a warning and grey where data was missing. TurboJPEG keeps
+                // only the last warning (after "premature end of data segment" may come "unsupported marker"), so
+                // every warning but the harmless header ones means damage, as ImageIO's warnings do.
+                return new Corrupt(format, decoded.warning().get());
+            }
+            Stages.DECODE.record(System.nanoTime() - decodeBegan, TimeUnit.NANOSECONDS);
+            return thumbnails(decoded.pixels(), scaled.width(), scaled.height(), format, upright, swap, orientation,
+                              largestFirst, boxes);
         }
     }
 

@@ -18,15 +18,21 @@ import java.util.List;
  * @param maxBytes        larger objects are skipped unread ({@code max.bytes})
  * @param budgetPixels    pixels decoded at once across concurrent events ({@code budget.pixels})
  * @param budgetBytes     source bytes held at once across concurrent events ({@code budget.bytes})
+ * @param jpegDecoder     {@code auto} (libjpeg-turbo where the machine has it, else ImageIO), {@code turbojpeg},
+ *                        {@code imageio} ({@code jpeg.decoder})
  */
 public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sourcePrefix, String outputPrefix,
                                 long maxPixels, double maxAspectRatio, long maxBytes, long budgetPixels,
-                                long budgetBytes) {
+                                long budgetBytes, String jpegDecoder) {
 
     public ThumbnailSettings {
         sizes = List.copyOf(sizes);
         if (sizes.isEmpty()) {
             throw new IllegalArgumentException("thumbnailer.sizes must name at least one size");
+        }
+        if (!List.of("auto", "turbojpeg", "imageio").contains(jpegDecoder)) {
+            throw new IllegalArgumentException("thumbnailer.jpeg.decoder is auto, turbojpeg or imageio, not "
+                                                       + jpegDecoder);
         }
         if (sourcePrefix.startsWith(outputPrefix) || outputPrefix.startsWith(sourcePrefix)) {
             throw new IllegalArgumentException("thumbnailer.source.prefix '" + sourcePrefix + "' and output.prefix '"
@@ -50,7 +56,8 @@ public record ThumbnailSettings(List<Size> sizes, float jpegQuality, String sour
                 config.get("max.aspect-ratio").asDouble().get(),
                 config.get("max.bytes").asLong().get(),
                 config.get("budget.pixels").asLong().get(),
-                config.get("budget.bytes").asLong().get());
+                config.get("budget.bytes").asLong().get(),
+                config.get("jpeg.decoder").asString().orElse("auto"));
     }
 
     /**

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Milliseconds per source image for all three thumbnail sizes: this service's pipeline (decode once, subsampled,
- * bicubic, each size from the previous) against a naive one (decode anew for each size, Lanczos from full
- * resolution), cold (first call in a fresh JVM) and warm, with the peak heap used; and, where Debian's python3-pil
- * is installed, the reference's own Pillow pipeline on the same files.
+ * Milliseconds per source image for all three thumbnail sizes: this service's pipeline with each JPEG decoder
+ * (libjpeg-turbo at a reduced DCT scale, where the machine has it; ImageIO with source subsampling) against a naive one
+ * (decode anew for each size, Lanczos from full resolution), cold (first call in a fresh JVM) and warm, with the peak
+ * heap used; and, where Debian's python3-pil is installed, the reference's own Pillow pipeline on the same files.
  * <p>
- * Run: {@code ./dev bench thumbnailer [--iterations N] [FILE...]}. Without files it makes a 12 MP JPEG and a 6 MP PNG
- * from the committed test photo.
+ * Run: {@code ./dev bench thumbnailer [--iterations N] [FILE...]}. Without files it makes, from the committed test
+ * photo, a 12 MP JPEG (4:2:0), the same as 4:4:4 and as progressive (with Pillow, where it is installed) and a 6 MP PNG.
  */
 public final class ThumbnailBenchmark {
     static final List<Size> BOXES = List.of(Size.parse("200x200"), Size.parse("400x400"), Size.parse("800x800"));
@@ -45,7 +45,9 @@ public final class ThumbnailBenchmark {
         }
         if (files.isEmpty()) {
             Path dir = Files.createTempDirectory("thumbnail-bench");
-            files.add(Files.write(dir.resolve("photo-12mp.jpg"), TestPhotos.jpeg(TestPhotos.tiled(4000, 3000), 0.9f)));
+            Path jpeg = Files.write(dir.resolve("photo-12mp.jpg"), TestPhotos.jpeg(TestPhotos.tiled(4000, 3000), 0.9f));
+            files.add(jpeg);
+            files.addAll(pillowVariants(jpeg));
             files.add(Files.write(dir.resolve("large-6mp.png"), TestPhotos.png(TestPhotos.tiled(3000, 2000))));
         }
         System.out.printf("JVM %s, %d cores, max heap %d MiB, %d iterations after %d warm-up%n",
@@ -53,11 +55,15 @@ public final class ThumbnailBenchmark {
                           Runtime.getRuntime().maxMemory() >> 20, iterations, iterations);
         System.out.printf("%-18s %-10s %10s %10s %10s %10s%n", "file", "pipeline", "cold ms", "warm p50", "warm mean",
                           "peak MiB");
+        boolean turbo = TurboJpeg.instance().isPresent();
         for (Path file : files) {
             byte[] bytes = Files.readAllBytes(file);
             Map<String, double[]> results = new LinkedHashMap<>();
-            results.put("this", measure(file, bytes, iterations, false));
-            results.put("naive", measure(file, bytes, iterations, true));
+            if (turbo) {
+                results.put("turbojpeg", measure(file, bytes, iterations, "turbojpeg"));
+            }
+            results.put("imageio", measure(file, bytes, iterations, "imageio"));
+            results.put("naive", measure(file, bytes, iterations, "naive"));
             results.forEach((name, r) -> System.out.printf("%-18s %-10s %10.0f %10.1f %10.1f %10.0f%n",
                                                            file.getFileName(), name, r[0], r[1], r[2], r[3]));
             double[] pillow = pillow(file, iterations);
@@ -65,25 +71,26 @@ public final class ThumbnailBenchmark {
                 System.out.printf("%-18s %-10s %10s %10.1f %10.1f %10s%n", file.getFileName(), "pillow", "-",
                                   pillow[0], pillow[1], "-");
             }
-            System.out.printf("%-18s naive / this (warm p50): %.1fx%s%n", file.getFileName(),
-                              results.get("naive")[1] / results.get("this")[1],
-                              pillow == null ? "" : String.format(", pillow / this: %.2fx", pillow[0] / results.get("this")[1]));
+            double[] best = results.get(turbo ? "turbojpeg" : "imageio");
+            System.out.printf("%-18s this / pillow (warm p50): %s; this cold / pillow warm: %s%n", file.getFileName(),
+                              pillow == null ? "-" : String.format("%.2fx", best[1] / pillow[0]),
+                              pillow == null ? "-" : String.format("%.2fx", best[0] / pillow[0]));
         }
     }
 
     /** @return cold ms, warm median ms, warm mean ms, peak heap MiB */
-    static double[] measure(Path file, byte[] bytes, int iterations, boolean naive) throws Exception {
-        double cold = cold(file, naive);
+    static double[] measure(Path file, byte[] bytes, int iterations, String variant) throws Exception {
+        double cold = cold(file, variant);
         HeapSampler heap = new HeapSampler(2);
         for (int i = 0; i < iterations; i++) {
-            render(bytes, naive);
+            render(bytes, variant);
         }
         System.gc();
         heap.reset();
         double[] times = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             long start = System.nanoTime();
-            render(bytes, naive);
+            render(bytes, variant);
             times[i] = (System.nanoTime() - start) / 1e6;
         }
         heap.close();
@@ -91,11 +98,12 @@ public final class ThumbnailBenchmark {
         return new double[] {cold, times[iterations / 2], Arrays.stream(times).average().orElse(0), heap.peakMiB()};
     }
 
-    static void render(byte[] bytes, boolean naive) throws Exception {
-        if (naive) {
+    static void render(byte[] bytes, String variant) throws Exception {
+        if (variant.equals("naive")) {
             naive(bytes);
         } else {
-            ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f);
+            ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f,
+                                                               ThumbnailPipeline.jpegDecoder(variant));
             if (!(pipeline.render(bytes, BOXES) instanceof ThumbnailPipeline.Rendered)) {
                 throw new IllegalStateException("not rendered");
             }
@@ -119,11 +127,15 @@ public final class ThumbnailBenchmark {
         }
     }
 
-    /** The first render in a fresh JVM, class loading and all. */
-    static double cold(Path file, boolean naive) throws Exception {
+    /**
+     * The first render in a fresh JVM, class loading and all, after what the service does at start (it makes its
+     * pipeline, loading the JPEG decoder, and its meters before the first event arrives).
+     */
+    static double cold(Path file, String variant) throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                           "--enable-native-access=ALL-UNNAMED",
                                            "-cp", System.getProperty("java.class.path"),
-                                           ThumbnailBenchmark.class.getName(), "--cold", file + (naive ? "#naive" : ""))
+                                           ThumbnailBenchmark.class.getName(), "--cold", file + "#" + variant)
                 .redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes()).trim();
         if (!child.waitFor(5, TimeUnit.MINUTES) || child.exitValue() != 0) {
@@ -135,11 +147,38 @@ public final class ThumbnailBenchmark {
 
     static void coldChild(Path argument) throws Exception {
         String spec = argument.toString();
-        boolean naive = spec.endsWith("#naive");
-        byte[] bytes = Files.readAllBytes(Path.of(naive ? spec.substring(0, spec.length() - 6) : spec));
+        String variant = spec.substring(spec.lastIndexOf('#') + 1);
+        byte[] bytes = Files.readAllBytes(Path.of(spec.substring(0, spec.lastIndexOf('#'))));
+        if (!variant.equals("naive")) {
+            ThumbnailPipeline.jpegDecoder(variant);
+            ThumbnailPipeline.Stages.DECODE.count();
+        }
         long start = System.nanoTime();
-        render(bytes, naive);
+        render(bytes, variant);
         System.out.println((System.nanoTime() - start) / 1e6);
+    }
+
+    /** @return the JPEG re-encoded by Pillow as 4:4:4 and as progressive (quality 90), or none without python3-pil */
+    static List<Path> pillowVariants(Path jpeg) throws Exception {
+        Path full = jpeg.resolveSibling("photo-12mp-444.jpg");
+        Path progressive = jpeg.resolveSibling("photo-12mp-progressive.jpg");
+        try {
+            Process python = new ProcessBuilder("/usr/bin/python3", "-c", """
+                    import sys
+                    from PIL import Image
+                    im = Image.open(sys.argv[1])
+                    im.save(sys.argv[2], 'JPEG', quality=90, subsampling=0)
+                    im.save(sys.argv[3], 'JPEG', quality=90, progressive=True)
+                    """, jpeg.toString(), full.toString(), progressive.toString()).redirectErrorStream(true).start();
+            String out = new String(python.getInputStream().readAllBytes()).trim();
+            if (python.waitFor(2, TimeUnit.MINUTES) && python.exitValue() == 0) {
+                return List.of(full, progressive);
+            }
+            System.out.println("(no 4:4:4 and progressive variants: " + out.lines().reduce((a, b) -> b).orElse("") + ")");
+        } catch (IOException noPython) {
+            System.out.println("(no 4:4:4 and progressive variants: no /usr/bin/python3)");
+        }
+        return List.of();
     }
 
     /** @return warm median and mean ms of Pillow's pipeline, or null without python3-pil */

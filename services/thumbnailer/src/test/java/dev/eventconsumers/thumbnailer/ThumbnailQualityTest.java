@@ -24,18 +24,29 @@ class ThumbnailQualityTest {
         byte[] jpeg = TestPhotos.jpeg(source, 0.92f);
         assertEquals(2, ThumbnailPipeline.subsampling(4000, 800), "this source is decoded at half size");
         assertEquals(2, ThumbnailPipeline.subsampling(3000, 600));
-        assertCloseToAreaAverage(jpeg, Images.decode(jpeg));
+        assertCloseToAreaAverage(jpeg, Images.decode(jpeg), java.util.Optional.empty());
+    }
+
+    @Test
+    void thumbnailsOfA12MegapixelJpegDecodedAtAReducedDctScaleMatchAnAreaAverage() throws Exception {
+        TurboJpeg turbo = TurboJpegTest.library();
+        BufferedImage source = TestPhotos.tiled(4000, 3000);
+        byte[] jpeg = TestPhotos.jpeg(source, 0.92f);
+        assertEquals(new Size(1000, 750), turbo.scaledAtLeast(4000, 3000, 800, 600), "decoded at a quarter");
+        assertCloseToAreaAverage(jpeg, Images.decode(jpeg), java.util.Optional.of(turbo));
     }
 
     @Test
     void thumbnailsOfAPngMatchAnAreaAverage() throws Exception {
         BufferedImage source = TestPhotos.tiled(2400, 1800);
         byte[] png = TestPhotos.png(source);
-        assertCloseToAreaAverage(png, source);
+        assertCloseToAreaAverage(png, source, java.util.Optional.empty());
     }
 
-    static void assertCloseToAreaAverage(byte[] encoded, BufferedImage fullResolution) throws Exception {
-        ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f);
+    static void assertCloseToAreaAverage(byte[] encoded, BufferedImage fullResolution,
+                                         java.util.Optional<TurboJpeg> turbo) throws Exception {
+        ThumbnailPipeline pipeline = new ThumbnailPipeline(100_000_000, 100, new MemoryBudget(50_000_000), 0.85f,
+                                                           turbo);
         ThumbnailPipeline.Rendered rendered = assertInstanceOf(ThumbnailPipeline.Rendered.class,
                                                                pipeline.render(encoded, BOXES));
         int[] full = ThumbnailPipeline.rgb(fullResolution);

@@ -115,6 +115,9 @@ class DeploymentConsistencyTest {
         assertTrue(step.group(1).contains("\"deploy\"") && step.group(1).contains("\"wire\""),
                    "cloudbuild.yaml deploys and wires through gcp/setup.sh: " + step.group(1));
         assertTrue(cloudbuild.contains("serviceAccounts/deployer@"), "Cloud Build runs as the deployer account");
+        assertTrue(cloudbuild.indexOf("tools/container-images/native-libs\", \"target/native-libs") > 0
+                           && cloudbuild.indexOf("native-libs") < cloudbuild.indexOf("-Pproduction"),
+                   "cloudbuild.yaml fetches the thumbnailer's native libraries before it builds the images");
     }
 
     @ParameterizedTest
