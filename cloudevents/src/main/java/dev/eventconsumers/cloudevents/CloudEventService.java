@@ -22,11 +22,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -111,10 +112,16 @@ public final class CloudEventService implements HttpService {
     private void handle(ServerRequest req, ServerResponse res) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) {
-            headers.computeIfAbsent(header.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>())
-                    .addAll(header.allValues(false));
+            // Helidon knows each name in lower case already; most headers have one value.
+            List<String> values = header.valueCount() == 1 ? List.of(header.get()) : header.allValues(false);
+            List<String> earlier = headers.putIfAbsent(header.headerName().lowerCase(), values);
+            if (earlier != null) {
+                List<String> all = new ArrayList<>(earlier);
+                all.addAll(values);
+                headers.put(header.headerName().lowerCase(), all);
+            }
         }
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] body = body(req);
         EventRequestReader.Incoming incoming;
         try {
             incoming = EventRequestReader.read(headers, body, maxBatch);
@@ -127,6 +134,27 @@ public final class CloudEventService implements HttpService {
         switch (incoming) {
             case EventRequestReader.Single single -> respond(res, dispatch(single.event()));
             case EventRequestReader.Batch batch -> respondBatch(res, batch);
+        }
+    }
+
+    /**
+     * The body in one array of its declared length: reading "all bytes" instead buffers in 16 KiB chunks and copies,
+     * which for a typical event of a few hundred bytes was a third of everything a request allocated.
+     */
+    private static byte[] body(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        long length = req.headers().contentLength().orElse(-1);
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            return req.content().as(byte[].class);
+        }
+        byte[] body = new byte[(int) length];
+        try (InputStream in = req.content().inputStream()) {
+            int read = in.readNBytes(body, 0, body.length);
+            return read == body.length ? body : Arrays.copyOf(body, read);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -244,20 +272,15 @@ public final class CloudEventService implements HttpService {
         };
     }
 
-    /** Meters by type and outcome: both are bounded (registered types and "other"; six outcomes). */
-    private static final Map<String, io.helidon.metrics.api.Counter> CONSUMED = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, io.helidon.metrics.api.Timer> DURATIONS = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /** By type and outcome: both are bounded (registered types and "other"; six outcomes). */
     private static io.helidon.metrics.api.Counter consumed(String type, String outcome) {
-        return CONSUMED.computeIfAbsent(type + " " + outcome, key -> Meters.counter(
-                "messaging.client.consumed.messages", "CloudEvents handled, by type and outcome",
-                "cloudevents.event_type", type, "outcome", outcome));
+        return Meters.counter("messaging.client.consumed.messages", "CloudEvents handled, by type and outcome",
+                              "cloudevents.event_type", type, "outcome", outcome);
     }
 
     private static io.helidon.metrics.api.Timer processDuration(String type, String outcome) {
-        return DURATIONS.computeIfAbsent(type + " " + outcome, key -> Meters.timer(
-                "messaging.process.duration", "time to handle one CloudEvent, by type and outcome",
-                "cloudevents.event_type", type, "outcome", outcome));
+        return Meters.timer("messaging.process.duration", "time to handle one CloudEvent, by type and outcome",
+                            "cloudevents.event_type", type, "outcome", outcome);
     }
 
     private static io.helidon.metrics.api.DistributionSummary batchSizes() {

@@ -6,19 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.eventconsumers.problem.Problem;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.core.v1.CloudEventV1;
 import io.cloudevents.rw.CloudEventRWException;
+import io.cloudevents.types.Time;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what arrived over HTTP as one CloudEvent or a batch of them. The SDK parses binary and structured mode;
@@ -39,6 +46,7 @@ public final class EventRequestReader {
     public static final int DEFAULT_MAX_BATCH = 100;
     private static final String STRUCTURED_PREFIX = "application/cloudevents";
     private static final List<String> REQUIRED = List.of("id", "source", "type", "specversion");
+    private static final String SPEC_1_0 = "1.0";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What a request holds. */
@@ -144,13 +152,75 @@ public final class EventRequestReader {
         }
         CloudEvent event;
         try {
-            MessageReader reader = HttpMessageFactory.createReader(
-                    put -> decoded.forEach(h -> put.accept(h[0], h[1])), body);
-            event = reader.toEvent();
+            String specversion = structured ? null : first(headers, "ce-specversion").orElse(null);
+            if (SPEC_1_0.equals(specversion)) {
+                event = readBinary(decoded, body);
+            } else {
+                MessageReader reader = HttpMessageFactory.createReader(
+                        put -> decoded.forEach(h -> put.accept(h[0], h[1])), body);
+                event = reader.toEvent();
+            }
         } catch (CloudEventRWException | EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
             throw sdkRejected(e, structured ? "body" : "headers");
         }
         return requireAttributes(event);
+    }
+
+    /**
+     * Binary mode 1.0 as the SDK's {@code HttpMessageReader} reads it (the same builder, the same order, the same
+     * exceptions), except that it takes {@code time} by {@link Rfc3339}'s fast path when it can and {@code source} from
+     * a small cache: those two parses were most of the cost of reading an event.
+     */
+    static CloudEvent readBinary(List<String[]> headers, byte[] body) {
+        CloudEventBuilder builder = CloudEventBuilder.v1();
+        for (String[] header : headers) {
+            String name = header[0];
+            String value = header[1];
+            if (name.equals("content-type")) {
+                builder.withContextAttribute(CloudEventV1.DATACONTENTTYPE, value);
+            } else if (name.length() > 3 && name.startsWith("ce-")) {
+                switch (name) {
+                    case "ce-specversion" -> {
+                    }
+                    case "ce-time" -> {
+                        OffsetDateTime time = Rfc3339.offsetDateTime(value);
+                        builder.withTime(time != null ? time : Time.parseTime(CloudEventV1.TIME, value));
+                    }
+                    case "ce-source" -> builder.withSource(source(value));
+                    default -> builder.withContextAttribute(name.substring(3), value);
+                }
+            }
+        }
+        if (body.length > 0) {
+            return builder.withData(body).build();
+        }
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            // the SDK's end() without data wraps what build() throws; end(data) does not
+            throw CloudEventRWException.newOther(e);
+        }
+    }
+
+    /** A service hears from a handful of sources; parsing the same URI on every event is waste. */
+    private static final int MAX_CACHED_SOURCES = 256;
+    private static final Map<String, URI> SOURCES = new ConcurrentHashMap<>();
+
+    private static URI source(String value) {
+        URI uri = SOURCES.get(value);
+        if (uri != null) {
+            return uri;
+        }
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw CloudEventRWException.newInvalidAttributeValue(CloudEventV1.SOURCE, value, e);
+        }
+        if (SOURCES.size() >= MAX_CACHED_SOURCES) {
+            SOURCES.clear();
+        }
+        SOURCES.put(value, uri);
+        return uri;
     }
 
     private static Batch readBatch(byte[] body, int maxBatch) {

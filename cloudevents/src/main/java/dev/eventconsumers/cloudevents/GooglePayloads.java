@@ -24,7 +24,8 @@ import java.util.Optional;
  * Decoders from event data into the official payload classes of {@code google-cloudevent-types}: JSON through
  * protobuf's {@code JsonFormat} (unknown fields ignored) after a strict RFC 8259 parse ({@link StrictJson}: protobuf's
  * parser would take comments, single quotes and trailing data), protobuf through {@code parseFrom}, chosen by the
- * event's {@code datacontenttype}.
+ * event's {@code datacontenttype}. Cloud Storage objects, the busiest JSON payload, take a one-pass fast path first
+ * ({@link StorageObjectJson}) that answers the same or defers to the general path.
  */
 public final class GooglePayloads {
     private static final JsonFormat.Parser JSON = JsonFormat.parser().ignoringUnknownFields();
@@ -38,9 +39,14 @@ public final class GooglePayloads {
     public static PayloadDecoder<StorageObjectData> storageObject() {
         return event -> {
             requireJson(event);
-            StorageObjectData.Builder builder = StorageObjectData.newBuilder();
-            mergeJson(event, strictJson(event), builder);
-            StorageObjectData data = builder.build();
+            byte[] json = dataBytes(event);
+            StrictJson.checkText(json, "data");
+            StorageObjectData data = StorageObjectJson.read(json);
+            if (data == null) {
+                StorageObjectData.Builder builder = StorageObjectData.newBuilder();
+                mergeJson(event, StrictJson.parse(json, "data").toString(), builder);
+                data = builder.build();
+            }
             List<Problem.FieldError> missing = new ArrayList<>();
             if (data.getBucket().isEmpty()) {
                 missing.add(field("/bucket", "required"));

@@ -41,15 +41,7 @@ final class StrictJson {
      * @throws InvalidEventException naming what is not JSON about it
      */
     static JsonNode parse(byte[] json, String where) {
-        if (json.length >= 3 && (json[0] & 0xff) == 0xEF && (json[1] & 0xff) == 0xBB && (json[2] & 0xff) == 0xBF) {
-            throw invalid(where, "starts with a byte order mark, which JSON text must not (RFC 8259, 8.1)");
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json));
-        } catch (CharacterCodingException e) {
-            throw invalid(where, "is not valid UTF-8");
-        }
+        checkText(json, where);
         try {
             JsonNode node = MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
@@ -64,6 +56,38 @@ final class StrictJson {
         } catch (IOException e) {
             throw invalid(where, "could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The checks on the bytes before any parser sees them: no byte order mark (Jackson would skip one), valid UTF-8.
+     *
+     * @param json  the bytes
+     * @param where the field the bytes came from
+     * @throws InvalidEventException naming what is wrong
+     */
+    static void checkText(byte[] json, String where) {
+        if (json.length >= 3 && (json[0] & 0xff) == 0xEF && (json[1] & 0xff) == 0xBB && (json[2] & 0xff) == 0xBF) {
+            throw invalid(where, "starts with a byte order mark, which JSON text must not (RFC 8259, 8.1)");
+        }
+        if (isAscii(json)) {
+            return;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json));
+        } catch (CharacterCodingException e) {
+            throw invalid(where, "is not valid UTF-8");
+        }
+    }
+
+    /** ASCII is valid UTF-8; most payloads are ASCII and need no decoder. */
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InvalidEventException invalid(String where, String reason) {

@@ -23,9 +23,6 @@ import java.util.concurrent.TimeUnit;
 public final class RequestTelemetry implements Filter {
     private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
     private static final HeaderName CLOUD_TRACE = HeaderNames.create("X-Cloud-Trace-Context");
-    /** By method and status: a registry lookup per request costs a builder and a tag list. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, io.helidon.metrics.api.Timer> TIMERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -45,9 +42,8 @@ public final class RequestTelemetry implements Filter {
                 span.error("HTTP " + status);
             }
             span.close();
-            TIMERS.computeIfAbsent(method + " " + status, key -> Meters.timer(
-                    "http.server.request.duration", "time to answer an HTTP request",
-                    "http.request.method", method, "http.response.status_code", Integer.toString(status)))
+            Meters.timer("http.server.request.duration", "time to answer an HTTP request", "http.request.method", method,
+                         "http.response.status_code", Integer.toString(status))
                     .record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
             LogFields.LABELS.forEach(HelidonMdc::remove);
         }

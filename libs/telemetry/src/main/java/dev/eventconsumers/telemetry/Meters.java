@@ -4,13 +4,17 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionStatisticsConfig;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +30,15 @@ public final class Meters {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(300)};
+
+    /**
+     * Meters made so far, by name and tags: the registry's own lookup builds a meter builder and a tag list on every
+     * call, which cost more than the rest of an acknowledged event, so call sites can ask for a meter per event.
+     */
+    private static final Map<Key, Meter> MADE = new ConcurrentHashMap<>();
+
+    private record Key(String name, List<String> tags) {
+    }
 
     private Meters() {
     }
@@ -52,7 +65,8 @@ public final class Meters {
      * @return the counter (the same one for the same name and tags)
      */
     public static Counter counter(String name, String description, String... tags) {
-        return Metrics.getOrCreate(Counter.builder(name).description(description).tags(tags(tags)));
+        return (Counter) MADE.computeIfAbsent(new Key(name, Arrays.asList(tags)), key -> Metrics.getOrCreate(
+                Counter.builder(name).description(description).tags(tags(tags))));
     }
 
     /**
@@ -64,8 +78,9 @@ public final class Meters {
     public static Timer timer(String name, String description, String... tags) {
         // Buckets only: percentiles computed in the process (Helidon's default) cost a histogram per meter at start and
         // on every record, and cannot be aggregated across instances anyway.
-        return Metrics.getOrCreate(Timer.builder(name).description(description).baseUnit("seconds")
-                                           .buckets(DURATION_BUCKETS).percentiles(new double[0]).tags(tags(tags)));
+        return (Timer) MADE.computeIfAbsent(new Key(name, Arrays.asList(tags)), key -> Metrics.getOrCreate(
+                Timer.builder(name).description(description).baseUnit("seconds").buckets(DURATION_BUCKETS)
+                        .percentiles(new double[0]).tags(tags(tags))));
     }
 
     /**
@@ -83,8 +98,9 @@ public final class Meters {
                 throw new IllegalArgumentException(name + ": bucket bounds must be above 0, not " + bound);
             }
         }
-        return Metrics.getOrCreate(DistributionSummary.builder(name, DistributionStatisticsConfig.builder()
-                        .buckets(buckets).percentiles(new double[0])).description(description).baseUnit(unit).tags(tags(tags)));
+        return (DistributionSummary) MADE.computeIfAbsent(new Key(name, Arrays.asList(tags)), key -> Metrics.getOrCreate(
+                DistributionSummary.builder(name, DistributionStatisticsConfig.builder().buckets(buckets)
+                        .percentiles(new double[0])).description(description).baseUnit(unit).tags(tags(tags))));
     }
 
     /**
