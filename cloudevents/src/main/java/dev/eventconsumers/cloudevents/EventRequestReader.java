@@ -187,7 +187,7 @@ public final class EventRequestReader {
                         builder.withTime(time != null ? time : Time.parseTime(CloudEventV1.TIME, value));
                     }
                     case "ce-source" -> builder.withSource(source(value));
-                    default -> builder.withContextAttribute(name.substring(3), value);
+                    default -> builder.withContextAttribute(attributeName(name), value);
                 }
             }
         }
@@ -200,6 +200,20 @@ public final class EventRequestReader {
             // the SDK's end() without data wraps what build() throws; end(data) does not
             throw CloudEventRWException.newOther(e);
         }
+    }
+
+    /** @return the attribute a {@code ce-} header names: the common ones without a new string per event */
+    private static String attributeName(String header) {
+        return switch (header) {
+            case "ce-id" -> CloudEventV1.ID;
+            case "ce-type" -> CloudEventV1.TYPE;
+            case "ce-subject" -> CloudEventV1.SUBJECT;
+            case "ce-dataschema" -> CloudEventV1.DATASCHEMA;
+            case "ce-datacontenttype" -> CloudEventV1.DATACONTENTTYPE;
+            case "ce-traceparent" -> "traceparent";
+            case "ce-tracestate" -> "tracestate";
+            default -> header.substring(3);
+        };
     }
 
     /** A service hears from a handful of sources; parsing the same URI on every event is waste. */
@@ -270,11 +284,14 @@ public final class EventRequestReader {
      */
     static CloudEvent requireAttributes(CloudEvent event) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        for (String name : event.getAttributeNames()) {
-            controlCharacters(name, event.getAttribute(name), errors);
-        }
-        for (String name : event.getExtensionNames()) {
-            controlCharacters(name, event.getExtension(name), errors);
+        if (anyControlCharacters(event)) {
+            // Rare: name every offending attribute, in the order the SDK lists them.
+            for (String name : event.getAttributeNames()) {
+                controlCharacters(name, event.getAttribute(name), errors);
+            }
+            for (String name : event.getExtensionNames()) {
+                controlCharacters(name, event.getExtension(name), errors);
+            }
         }
         if (!errors.isEmpty()) {
             throw new InvalidEventException("invalid-attribute", "CloudEvent attributes hold control characters",
@@ -293,6 +310,36 @@ public final class EventRequestReader {
             throw new InvalidEventException("invalid-attribute", "required CloudEvent attributes are empty", errors);
         }
         return event;
+    }
+
+    /** The common case, answered without building the SDK's attribute-name set per event. */
+    private static boolean anyControlCharacters(CloudEvent event) {
+        for (String name : event.getSpecVersion().getAllAttributes()) {
+            if (forbidden(event.getAttribute(name))) {
+                return true;
+            }
+        }
+        for (String name : event.getExtensionNames()) {
+            if (forbidden(event.getExtension(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean forbidden(Object value) {
+        if (!(value instanceof String || value instanceof java.net.URI)) {
+            return false;
+        }
+        String text = value.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0x1F || c >= 0x7F && c <= 0x9F || Character.isSurrogate(c)) {
+                // surrogates are rare enough to let the full check tell a pair from a lone one
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void controlCharacters(String name, Object value, List<Problem.FieldError> errors) {

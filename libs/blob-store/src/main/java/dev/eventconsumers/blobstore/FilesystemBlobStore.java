@@ -116,16 +116,17 @@ public final class FilesystemBlobStore implements BlobStore {
         ReentrantLock lock = lock(name);
         lock.lock();
         try {
-            Optional<BlobInfo> current = info(name, file);
             switch (condition) {
                 case WriteCondition.Always always -> {
                 }
                 case WriteCondition.IfAbsent absent -> {
-                    if (current.isPresent()) {
+                    // existence is all it asks: no need to read the sidecar
+                    if (Files.isRegularFile(file)) {
                         throw new ConditionFailedException(name + " exists already");
                     }
                 }
                 case WriteCondition.IfVersion version -> {
+                    Optional<BlobInfo> current = info(name, file);
                     if (current.isEmpty() || !current.get().version().equals(version.version())) {
                         throw new ConditionFailedException(name + " is no longer version " + version.version());
                     }
