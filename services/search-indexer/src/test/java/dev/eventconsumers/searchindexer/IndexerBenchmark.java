@@ -94,69 +94,41 @@ public final class IndexerBenchmark {
     static void plain(String url, int events, int concurrency, String label) throws Exception {
         dev.eventconsumers.ordersearch.OpenSearchIndex index = new dev.eventconsumers.ordersearch.OpenSearchIndex(
                 dev.eventconsumers.ordersearch.OpenSearchIndex.client(url), "orders-plain");
-        int orders = Math.max(1, events / 5);
-        Instant t0 = Instant.now();
         List<OrderChange.Upsert> writes = new ArrayList<>(events);
-        for (int n = 0; n < events; n++) {
-            int order = n % orders;
-            int version = n / orders + 1;
-            OrderEvents.Order o = new OrderEvents.Order(label.replace(' ', '-') + "-ORD-" + order,
-                                                        t0.plusMillis(version * 10L),
-                                                        version > 2 ? "PAYMENT_PROCESSED" : "CREATED",
-                                                        "cust-" + order % 97, List.of("item " + order, "gift wrap"),
-                                                        1000L + order);
+        for (OrderEvents.Order o : orders(label.replace(' ', '-'), events)) {
             writes.add((OrderChange.Upsert) OrderChange.of(
                     com.google.events.cloud.firestore.v1.DocumentEventData.newBuilder().setValue(o.document()).build(),
                     java.util.Optional.empty()));
         }
-        long[] latencies = new long[events];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long start = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
-                    OrderChange.Upsert write = writes.get(i);
-                    long began = System.nanoTime();
-                    try {
-                        index.write(write.id(), write.version(), write.source());
-                    } catch (RuntimeException e) {
-                        failures.incrementAndGet();
-                    }
-                    latencies[i] = System.nanoTime() - began;
-                }
-                return null;
-            }));
-        }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        report(label, events, concurrency, failures.get(), (System.nanoTime() - start) / 1e9, latencies);
-        pool.shutdown();
+        load(label, events, concurrency, i -> {
+            OrderChange.Upsert write = writes.get(i);
+            index.write(write.id(), write.version(), write.source());
+            return true;
+        });
     }
 
-    static void report(String label, int events, int concurrency, int failures, double seconds, long[] latencies) {
-        Arrays.sort(latencies);
-        System.out.printf("%s: %d events, concurrency %d, %d failed: %.0f events/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                          label, events, concurrency, failures, events / seconds,
-                          latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
-                          latencies[events - 1] / 1e6);
-    }
-
-    static void run(URI uri, int events, int concurrency, String label) throws Exception {
+    /** The benchmark's events: {@code events / 5} orders, each created and then updated four times, in that order. */
+    static List<OrderEvents.Order> orders(String prefix, int events) {
         int orders = Math.max(1, events / 5);
         Instant t0 = Instant.now();
-        List<HttpRequest> requests = new ArrayList<>(events);
+        List<OrderEvents.Order> all = new ArrayList<>(events);
         for (int n = 0; n < events; n++) {
             int order = n % orders;
             int version = n / orders + 1;
-            OrderEvents.Order o = new OrderEvents.Order(label + "-ORD-" + order, t0.plusMillis(version * 10L),
-                                                        version > 2 ? "PAYMENT_PROCESSED" : "CREATED", "cust-" + order % 97,
-                                                        List.of("item " + order, "gift wrap"), 1000L + order);
-            requests.add(OrderEvents.write(null, o, true).request(uri));
+            all.add(new OrderEvents.Order(prefix + "-ORD-" + order, t0.plusMillis(version * 10L),
+                                          version > 2 ? "PAYMENT_PROCESSED" : "CREATED", "cust-" + order % 97,
+                                          List.of("item " + order, "gift wrap"), 1000L + order));
         }
+        return all;
+    }
+
+    /** What one event is: true when it succeeded; throwing counts as a failure. */
+    interface Send {
+        boolean send(int event) throws Exception;
+    }
+
+    /** Sends events 0..events-1 from {@code concurrency} threads, timing each, then reports. */
+    static void load(String label, int events, int concurrency, Send send) throws Exception {
         long[] latencies = new long[events];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -168,9 +140,7 @@ public final class IndexerBenchmark {
                 for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
                     long began = System.nanoTime();
                     try {
-                        HttpResponse<Void> response = OrderEvents.CLIENT.send(requests.get(i),
-                                                                              HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() != 204) {
+                        if (!send.send(i)) {
                             failures.incrementAndGet();
                         }
                     } catch (Exception e) {
@@ -187,5 +157,23 @@ public final class IndexerBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         report(label, events, concurrency, failures.get(), seconds, latencies);
+    }
+
+    static void report(String label, int events, int concurrency, int failures, double seconds, long[] latencies) {
+        Arrays.sort(latencies);
+        System.out.printf("%s: %d events, concurrency %d, %d failed: %.0f events/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                          label, events, concurrency, failures, events / seconds,
+                          latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
+                          latencies[events - 1] / 1e6);
+    }
+
+    static void run(URI uri, int events, int concurrency, String label) throws Exception {
+        List<HttpRequest> requests = new ArrayList<>(events);
+        for (OrderEvents.Order o : orders(label, events)) {
+            requests.add(OrderEvents.write(null, o, true).request(uri));
+        }
+        load(label, events, concurrency, i -> OrderEvents.CLIENT.send(requests.get(i),
+                                                                       HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 204);
     }
 }
