@@ -164,26 +164,17 @@ final class TurboJpeg {
      * @throws DecodeException when the library cannot read one
      */
     Header header(byte[] jpeg) throws DecodeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment handle = handle();
-            try {
-                MemorySegment source = arena.allocateFrom(ValueLayout.JAVA_BYTE, jpeg);
-                MemorySegment ints = arena.allocate(ValueLayout.JAVA_INT, 4);
-                int status = (int) decompressHeader3.invokeExact(handle, source, (long) jpeg.length, ints,
-                                                                 ints.asSlice(4), ints.asSlice(8), ints.asSlice(12));
-                if (status != 0) {
-                    throw new DecodeException(error(handle));
-                }
-                return new Header(ints.get(ValueLayout.JAVA_INT, 0), ints.get(ValueLayout.JAVA_INT, 4),
-                                  ints.get(ValueLayout.JAVA_INT, 12));
-            } finally {
-                int ignored = (int) destroy.invokeExact(handle);
+        return decompressing((arena, handle) -> {
+            MemorySegment source = arena.allocateFrom(ValueLayout.JAVA_BYTE, jpeg);
+            MemorySegment ints = arena.allocate(ValueLayout.JAVA_INT, 4);
+            int status = (int) decompressHeader3.invokeExact(handle, source, (long) jpeg.length, ints,
+                                                             ints.asSlice(4), ints.asSlice(8), ints.asSlice(12));
+            if (status != 0) {
+                throw new DecodeException(error(handle));
             }
-        } catch (DecodeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("libturbojpeg call failed", e);
-        }
+            return new Header(ints.get(ValueLayout.JAVA_INT, 0), ints.get(ValueLayout.JAVA_INT, 4),
+                              ints.get(ValueLayout.JAVA_INT, 12));
+        });
     }
 
     /**
@@ -193,26 +184,38 @@ final class TurboJpeg {
      * @throws DecodeException when the library cannot decode it at all
      */
     Decoded decode(byte[] jpeg, Size size) throws DecodeException {
+        return decompressing((arena, handle) -> {
+            MemorySegment source = arena.allocateFrom(ValueLayout.JAVA_BYTE, jpeg);
+            MemorySegment pixels = arena.allocate(4L * size.pixels());
+            int status = (int) decompress2.invokeExact(handle, source, (long) jpeg.length, pixels, size.width(),
+                                                       4 * size.width(), size.height(), TJPF_BGRX, 0);
+            Optional<String> warning = Optional.empty();
+            if (status != 0) {
+                String message = error(handle);
+                if ((int) errorCode.invokeExact(handle) != TJERR_WARNING) {
+                    throw new DecodeException(message);
+                }
+                warning = Optional.of(message);
+            }
+            int[] rgb = pixels.toArray(ValueLayout.JAVA_INT);
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] &= 0xFFFFFF;
+            }
+            return new Decoded(rgb, size, warning);
+        });
+    }
+
+    /** One call on a decompressor of its own, in a confined arena. */
+    private interface Decompression<T> {
+        T call(Arena arena, MemorySegment handle) throws Throwable;
+    }
+
+    /** Runs the call with a fresh decompressor, destroyed afterwards; the library's refusals stay DecodeExceptions. */
+    private <T> T decompressing(Decompression<T> call) throws DecodeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment handle = handle();
             try {
-                MemorySegment source = arena.allocateFrom(ValueLayout.JAVA_BYTE, jpeg);
-                MemorySegment pixels = arena.allocate(4L * size.pixels());
-                int status = (int) decompress2.invokeExact(handle, source, (long) jpeg.length, pixels, size.width(),
-                                                           4 * size.width(), size.height(), TJPF_BGRX, 0);
-                Optional<String> warning = Optional.empty();
-                if (status != 0) {
-                    String message = error(handle);
-                    if ((int) errorCode.invokeExact(handle) != TJERR_WARNING) {
-                        throw new DecodeException(message);
-                    }
-                    warning = Optional.of(message);
-                }
-                int[] rgb = pixels.toArray(ValueLayout.JAVA_INT);
-                for (int i = 0; i < rgb.length; i++) {
-                    rgb[i] &= 0xFFFFFF;
-                }
-                return new Decoded(rgb, size, warning);
+                return call.call(arena, handle);
             } finally {
                 int ignored = (int) destroy.invokeExact(handle);
             }
