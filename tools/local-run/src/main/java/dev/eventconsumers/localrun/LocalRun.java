@@ -150,10 +150,9 @@ public final class LocalRun {
         // first start fail.)
         OpenSearchServer search = OpenSearchServer.unstarted(QUICK_JVM, 0);
         stops.add(search::stopAndDelete);
-        CompletableFuture<Void> searchUp = CompletableFuture.runAsync(() -> {
-            search.start();
-            search.pid().ifPresent(watchdog::watch);
-        }, starters);
+        // Each child is the watchdog's from the moment it exists, not once it answers: killed while they start, the
+        // run would otherwise leave the emulators and OpenSearch behind.
+        CompletableFuture<Void> searchUp = CompletableFuture.runAsync(() -> search.start(watchdog::watch), starters);
         firestoreUp.thenRun(() -> upAfter.put("Firestore", seconds(t0)));
         pubsubUp.thenRun(() -> upAfter.put("Pub/Sub", seconds(t0)));
         searchUp.thenRun(() -> upAfter.put("OpenSearch", seconds(t0)));
@@ -277,8 +276,7 @@ public final class LocalRun {
         watchdog();
         OpenSearchServer search = OpenSearchServer.unstarted("", OPENSEARCH_PORT);
         stops.add(search::stopAndDelete);
-        search.start();
-        search.pid().ifPresent(watchdog::watch);
+        search.start(watchdog::watch);
         System.out.println("local-run: OpenSearch on " + search.url() + " (Ctrl-C stops it)");
     }
 
@@ -374,8 +372,7 @@ public final class LocalRun {
     private String emulator(GoogleEmulator emulator, EmulatorSource source, int port, String archive) {
         Map<String, String> environment = Map.of("JAVA_TOOL_OPTIONS", QUICK_JVM + " -XX:+UseSerialGC "
                 + classData(state.resolve("cds/" + archive + ".jsa")));
-        GoogleEmulator.Started started = emulator.start(source, port, environment);
-        started.pid().ifPresent(watchdog()::watch);
+        GoogleEmulator.Started started = emulator.start(source, port, environment, watchdog()::watch);
         stops.add(started.stop());
         return started.host();
     }

@@ -56,9 +56,24 @@ class LocalRunFailureTest {
             Thread.sleep(100);
         }
         assertTrue(children(state).size() >= 6, "the services did not start: " + children(state));
+        // The emulators and OpenSearch are still starting now; their command lines do not name the state folder, so
+        // they are followed as the run's descendants (a killed run's children are re-parented, and lost to that view).
+        List<ProcessHandle> started = run.descendants().toList();
+        assertTrue(started.stream().anyMatch(p -> p.info().commandLine().orElse("").contains("emulator")),
+                   "no emulator had been started: " + started.stream().map(ProcessHandle::info).toList());
         run.destroyForcibly();
         run.waitFor(10, TimeUnit.SECONDS);
         assertNothingLeft(state);
+        assertEnded(started);
+    }
+
+    private static void assertEnded(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(), processes.stream().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList());
     }
 
     private static Process start(Path state, String variable, String value) throws IOException {

@@ -35,6 +35,15 @@ public final class EmulatorProcess {
      * @return the running process and its {@code 127.0.0.1:PORT}
      */
     public static Running start(String name, List<String> command, int port, Map<String, String> environment) {
+        return start(name, command, port, environment, pid -> { });
+    }
+
+    /**
+     * As {@link #start(String, List, int, Map)}, telling {@code spawned} the launcher's pid as soon as it exists, before
+     * the emulator answers (a watchdog must know it while the emulator is still starting).
+     */
+    public static Running start(String name, List<String> command, int port, Map<String, String> environment,
+                                java.util.function.LongConsumer spawned) {
         try {
             if (port == 0) {
                 port = FreePort.find();
@@ -45,6 +54,7 @@ public final class EmulatorProcess {
             ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
+            spawned.accept(process.pid());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {

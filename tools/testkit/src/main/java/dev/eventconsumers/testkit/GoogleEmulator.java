@@ -91,12 +91,22 @@ public enum GoogleEmulator {
      * @return the running emulator, answering
      */
     public Started start(EmulatorSource source, int port, Map<String, String> environment) {
+        return start(source, port, environment, pid -> { });
+    }
+
+    /**
+     * As {@link #start(EmulatorSource, int, Map)}, telling {@code spawned} the pid of a CLI emulator's launcher as soon
+     * as it exists, before the emulator answers.
+     */
+    public Started start(EmulatorSource source, int port, Map<String, String> environment,
+                         java.util.function.LongConsumer spawned) {
         return switch (source) {
             case EmulatorSource.Cli cli -> {
                 List<String> command = new ArrayList<>();
                 command.add(cli.launcher().toString());
                 command.addAll(arguments);
-                EmulatorProcess.Running running = EmulatorProcess.start(title, command, port, environment);
+                EmulatorProcess.Running running = EmulatorProcess.start(title, command, port, environment,
+                                                                              spawned);
                 yield new Started(running.host(), Optional.of(running.process().pid()),
                                   () -> EmulatorProcess.stop(running.process()));
             }

@@ -107,6 +107,13 @@ public final class OpenSearchServer {
 
     /** Starts the server (again) on the same ports and data, and waits until the cluster is yellow. */
     public synchronized void start() {
+        start(pid -> { });
+    }
+
+    /**
+     * As {@link #start()}, telling {@code spawned} its launcher's pid as soon as it exists, before the cluster answers.
+     */
+    public synchronized void start(java.util.function.LongConsumer spawned) {
         try {
             Files.createDirectories(work.resolve("data"));
             Files.createDirectories(work.resolve("logs"));
@@ -153,6 +160,7 @@ public final class OpenSearchServer {
             builder.environment().put("OPENSEARCH_TMPDIR", work.resolve("tmp").toString());
             builder.environment().put("OPENSEARCH_PATH_CONF", config.toString());
             process = builder.start();
+            spawned.accept(process.pid());
             waitUntilYellow(Duration.ofSeconds(120));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
