@@ -334,7 +334,7 @@ public final class EventRequestReader {
         String text = value.toString();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c <= 0x1F || c >= 0x7F && c <= 0x9F || Character.isSurrogate(c)) {
+            if (control(c) || Character.isSurrogate(c)) {
                 // surrogates are rare enough to let the full check tell a pair from a lone one
                 return true;
             }
@@ -342,12 +342,17 @@ public final class EventRequestReader {
         return false;
     }
 
+    /** C0 and C1 controls and DEL: what a CloudEvents String attribute must not hold. */
+    private static boolean control(char c) {
+        return c <= 0x1F || c >= 0x7F && c <= 0x9F;
+    }
+
     private static void controlCharacters(String name, Object value, List<Problem.FieldError> errors) {
         if (value instanceof String || value instanceof java.net.URI) {
             String text = value.toString();
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if (c <= 0x1F || c >= 0x7F && c <= 0x9F) {
+                if (control(c)) {
                     errors.add(new Problem.FieldError(name, String.format("holds the control character U+%04X at %d",
                                                                           (int) c, i)));
                     return;
