@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,26 +45,20 @@ class ModuleGraphTest {
             for (Path pom : poms.filter(p -> p.getFileName().toString().equals("pom.xml"))
                     .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("functions-framework"))
                     .toList()) {
-                var document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
-                NodeList dependencies = document.getElementsByTagName("dependency");
+                NodeList dependencies = Pom.parse(pom).getElementsByTagName("dependency");
                 for (int i = 0; i < dependencies.getLength(); i++) {
                     Element dependency = (Element) dependencies.item(i);
                     if ("dependencyManagement".equals(dependency.getParentNode().getParentNode().getNodeName())) {
                         continue;
                     }
-                    if (text(dependency, "groupId").equals("dev.eventconsumers") || !text(dependency, "type").isEmpty()) {
-                        all.add(new Dependency(Repository.ROOT.relativize(pom), text(dependency, "artifactId"),
-                                               text(dependency, "type"), text(dependency, "scope")));
+                    if (Pom.childText(dependency, "groupId").equals("dev.eventconsumers") || !Pom.childText(dependency, "type").isEmpty()) {
+                        all.add(new Dependency(Repository.ROOT.relativize(pom), Pom.childText(dependency, "artifactId"),
+                                               Pom.childText(dependency, "type"), Pom.childText(dependency, "scope")));
                     }
                 }
             }
         }
         return all;
-    }
-
-    private static String text(Element element, String child) {
-        NodeList nodes = element.getElementsByTagName(child);
-        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
     }
 
     static String kind(Path pom) {

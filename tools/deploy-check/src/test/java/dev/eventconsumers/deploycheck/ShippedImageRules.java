@@ -1,17 +1,17 @@
 package dev.eventconsumers.deploycheck;
 
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.InputSource;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+
+import static dev.eventconsumers.deploycheck.Pom.child;
+import static dev.eventconsumers.deploycheck.Pom.children;
+import static dev.eventconsumers.deploycheck.Pom.parse;
+import static dev.eventconsumers.deploycheck.Pom.text;
 
 /**
  * The images users deploy carry the AOT cache the build recorded and proved: cloudbuild.yaml and skaffold.yaml build
@@ -172,16 +172,6 @@ final class ShippedImageRules {
         return problems;
     }
 
-    private static Element parse(String xml) {
-        try {
-            Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(new InputSource(new StringReader(xml)));
-            return doc.getDocumentElement();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not a POM: " + e.getMessage(), e);
-        }
-    }
-
     private static Element profile(Element project, String id) {
         Element profiles = child(project, "profiles");
         if (profiles == null) {
@@ -220,25 +210,6 @@ final class ShippedImageRules {
     private static List<String> argumentsOf(Element execution) {
         Element configuration = child(execution, "configuration");
         Element arguments = configuration == null ? null : child(configuration, "arguments");
-        return arguments == null ? List.of() : children(arguments, "argument").stream().map(ShippedImageRules::text).toList();
-    }
-
-    private static Element child(Element parent, String name) {
-        List<Element> all = children(parent, name);
-        return all.isEmpty() ? null : all.getFirst();
-    }
-
-    private static List<Element> children(Element parent, String name) {
-        List<Element> found = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(name)) {
-                found.add(e);
-            }
-        }
-        return found;
-    }
-
-    private static String text(Element e) {
-        return e == null ? null : e.getTextContent().trim();
+        return arguments == null ? List.of() : children(arguments, "argument").stream().map(Pom::text).toList();
     }
 }
