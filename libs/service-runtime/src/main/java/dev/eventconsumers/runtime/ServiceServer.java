@@ -8,6 +8,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
@@ -44,6 +45,20 @@ public final class ServiceServer {
     private static final Logger LOGGER = Logger.getLogger(ServiceServer.class.getName());
 
     private ServiceServer() {
+    }
+
+    /**
+     * The service's config: {@code application.yaml}, then system properties and the environment (Helidon's default
+     * sources), made the service registry's too. Helidon's own features (the metrics factory, observe) read their
+     * config from the registry, which would otherwise build a second one from the same sources during start-up. Call
+     * it first in {@code main}, before anything uses the registry.
+     *
+     * @return the root config
+     */
+    public static Config loadConfig() {
+        Config config = Config.create();
+        Services.set(Config.class, config);
+        return config;
     }
 
     /**

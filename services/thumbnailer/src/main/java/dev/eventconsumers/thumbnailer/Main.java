@@ -13,7 +13,7 @@ public final class Main {
      * @param args ignored
      */
     public static void main(String[] args) {
-        Config config = Config.create();
+        Config config = ServiceServer.loadConfig();
         ServiceLogging.configure(config);
         ServiceServer.start(config, ThumbnailerService.create(config));
     }
