@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code orders} index in OpenSearch, through opensearch-java: versioned writes ({@code version_type=external}) and
@@ -25,7 +26,7 @@ import java.util.Map;
  * disabled (the whole Firestore document, any value types, kept in {@code _source}).
  */
 public final class OpenSearchIndex implements SearchIndex, OrderSearch {
-    private final OpenSearchClient client;
+    private final Supplier<OpenSearchClient> client;
     private final String index;
     private volatile boolean indexReady;
 
@@ -34,6 +35,10 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
      * @param index  index name
      */
     public OpenSearchIndex(OpenSearchClient client, String index) {
+        this(() -> client, index);
+    }
+
+    private OpenSearchIndex(Supplier<OpenSearchClient> client, String index) {
         this.client = client;
         this.index = index;
     }
@@ -45,6 +50,19 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
      */
     public static OpenSearchIndex fromConfig(Config config) {
         return new OpenSearchIndex(OpenSearchConnection.fromConfig(config).client(), config.get("index").asString().get());
+    }
+
+    /**
+     * The same, for a service that searches now and then: its client is built on a background thread while the service
+     * goes on starting ({@link OpenSearchConnection#clientInBackground()}), and the first request waits for it if need
+     * be.
+     *
+     * @param config the {@code opensearch} node, as for {@link #fromConfig(Config)}
+     * @return the index those settings name
+     */
+    public static OpenSearchIndex fromConfigInBackground(Config config) {
+        return new OpenSearchIndex(OpenSearchConnection.fromConfig(config).clientInBackground(),
+                                   config.get("index").asString().get());
     }
 
     /**
@@ -63,7 +81,7 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
     private Written writeTraced(String id, long version, Map<String, Object> source) {
         ensureIndex();
         try {
-            client.index(i -> i.index(index).id(id).version(version).versionType(VersionType.External)
+            client.get().index(i -> i.index(index).id(id).version(version).versionType(VersionType.External)
                     .document(source));
             return Written.WRITTEN;
         } catch (OpenSearchException e) {
@@ -106,7 +124,7 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
         ensureIndex();
         org.opensearch.client.opensearch.core.BulkResponse response;
         try {
-            response = client.bulk(b -> {
+            response = client.get().bulk(b -> {
                 for (Document document : documents) {
                     b.operations(op -> op.index(i -> i.index(index).id(document.id()).version(document.version())
                             .versionType(VersionType.External).document(document.source())));
@@ -149,7 +167,7 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
 
     private Page searchTraced(OrderQuery query) {
         try {
-            SearchResponse<Map> response = client.search(s -> s.index(index)
+            SearchResponse<Map> response = client.get().search(s -> s.index(index)
                     .from(query.from()).size(query.size())
                     .trackTotalHits(t -> t.enabled(true))
                     .query(q -> q.bool(b -> filters(b, query)))
@@ -185,8 +203,8 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
             return;
         }
         try {
-            if (!client.indices().exists(e -> e.index(index)).value()) {
-                client.indices().create(c -> c.index(index)
+            if (!client.get().indices().exists(e -> e.index(index)).value()) {
+                client.get().indices().create(c -> c.index(index)
                         .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
                         // Only the search fields are mapped; anything else a writer adds stays in _source
                         // (dynamic: false), and the whole document is kept there unindexed (enabled: false).

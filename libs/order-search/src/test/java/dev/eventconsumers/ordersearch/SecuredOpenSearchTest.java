@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.eventconsumers.testkit.OpenSearchServer;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +167,37 @@ class SecuredOpenSearchTest {
         OpenSearchIndex index = index(Optional.of(USER), Optional.of(PASSWORD), Optional.empty());
         assertThrows(SearchIndex.SearchUnavailableException.class, () -> index.write(
                 "ORD-TLS-3", 1, Map.of("orderId", "ORD-TLS-3", "deleted", false)));
+    }
+
+    static Config opensearch(Path ca) {
+        return Config.just(ConfigSources.create(Map.of("url", url, "index", "orders-secured", "username", USER,
+                                                       "password", PASSWORD, "ca-file", ca.toString())));
+    }
+
+    @Test
+    void anIndexWhoseClientIsBuiltInBackgroundReadsTheCaFileAtOnce() throws Exception {
+        // The client is built while the service starts; a bad CA file must still stop it from starting.
+        OpenSearchIndex index = OpenSearchIndex.fromConfigInBackground(opensearch(caPem));
+        assertEquals(SearchIndex.Written.WRITTEN, index.write("ORD-TLS-4", 1, Map.of("orderId", "ORD-TLS-4",
+                                                                                      "deleted", false)));
+        Path notACertificate = Files.writeString(keys.resolve("not-a-ca.pem"), "-----BEGIN CERTIFICATE-----\nxx\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                                  () -> OpenSearchIndex.fromConfigInBackground(opensearch(notACertificate)));
+        assertTrue(e.getMessage().contains("ca-file"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                     () -> OpenSearchIndex.fromConfigInBackground(opensearch(keys.resolve("missing.pem"))));
+    }
+
+    @Test
+    void aClientBuiltInBackgroundIsOneClient() throws Exception {
+        var client = new OpenSearchConnection(url, Optional.of(USER), Optional.of(PASSWORD), Optional.of(caPem))
+                .clientInBackground();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            var clients = pool.invokeAll(java.util.Collections.nCopies(8, client::get));
+            for (var each : clients) {
+                assertSame(clients.getFirst().get(), each.get());
+            }
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class OrdersApiService implements ServiceRoot {
         this.flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
         this.orders = new Orders(new FirestoreOrderStore(firestore), flush,
                                  config.get("outbox.topic").asString().get(), clock, new SecureRandom());
-        this.search = OpenSearchIndex.fromConfig(config.get("opensearch"));
+        this.search = OpenSearchIndex.fromConfigInBackground(config.get("opensearch"));
         this.verifier = verifier(config.get("auth"), clock);
         this.origins = origins(config.get("cors.allowed-origins"));
         // Listed soon after start (the default currency's series), so dashboards find them.
