@@ -1,5 +1,6 @@
 package dev.eventconsumers.ordersearch;
 
+import dev.eventconsumers.runtime.Background;
 import io.helidon.config.Config;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -29,8 +30,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -95,23 +94,14 @@ public record OpenSearchConnection(String url, Optional<String> username, Option
     }
 
     /**
-     * A client built on a background thread, started now: building one costs about 65 ms at start-up (the JDK's
-     * default TLS context, the transport, the JSON mapper), which then overlaps the rest of the service's start. The
-     * CA file, if any, is read now, so a bad one still fails the start.
+     * A client built on a background thread, started now ({@link Background}); the CA file, if any, is read now, so a
+     * bad one still fails the start.
      *
-     * @return the client; {@code get()} waits for it (and throws what building it threw)
+     * @return the client; {@code get()} waits for it
      */
     public Supplier<OpenSearchClient> clientInBackground() {
         Optional<SSLContext> tls = caFile.map(OpenSearchConnection::trusting);
-        CompletableFuture<OpenSearchClient> client = CompletableFuture.supplyAsync(
-                () -> client(tls), task -> Thread.ofPlatform().daemon().name("opensearch-client").start(task));
-        return () -> {
-            try {
-                return client.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-        };
+        return Background.start("opensearch-client", () -> client(tls));
     }
 
     private OpenSearchClient client(Optional<SSLContext> tls) {

@@ -17,6 +17,7 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
 import com.google.cloud.firestore.WriteResult;
+import dev.eventconsumers.runtime.Background;
 import dev.eventconsumers.runtime.GcpProject;
 import io.helidon.config.Config;
 
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Orders in Firestore {@code orders/{orderId}} with the field names of DESIGN.md. Versions are update times in
@@ -49,12 +51,17 @@ public final class FirestoreOrderStore implements OrderStore {
      */
     static final java.util.concurrent.Executor TRANSACTION_BODIES =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
 
     /**
      * @param firestore the client
      */
     public FirestoreOrderStore(Firestore firestore) {
+        this(() -> firestore);
+    }
+
+    /** @param firestore the client, waited for on first use (one built in the background while the service starts) */
+    public FirestoreOrderStore(Supplier<Firestore> firestore) {
         this.firestore = firestore;
     }
 
@@ -85,11 +92,33 @@ public final class FirestoreOrderStore implements OrderStore {
      *         options are built from scratch)
      */
     public static Firestore client(Optional<String> projectId, Optional<String> emulatorHost, Duration timeout) {
+        return client(project(projectId), emulatorHost, timeout);
+    }
+
+    /**
+     * The client {@link #client(Config)} makes, built on a background thread started now ({@link Background}); the
+     * project is settled now, so a missing one still fails the start.
+     *
+     * @param config the root config, as for {@link #client(Config)}
+     * @return the client; {@code get()} waits for it
+     */
+    public static Supplier<Firestore> clientInBackground(Config config) {
+        String project = project(GcpProject.of(config));
+        Optional<String> emulatorHost = config.get("firestore.emulator.host").asString().asOptional();
+        Duration timeout = config.get("firestore.timeout").as(Duration.class).get();
+        return Background.start("firestore-client", () -> client(project, emulatorHost, timeout));
+    }
+
+    private static String project(Optional<String> projectId) {
         String project = projectId.orElseGet(ServiceOptions::getDefaultProjectId);
         if (project == null || project.isBlank()) {
             throw new IllegalStateException("no Google Cloud project: set GCP_PROJECT (or run where the metadata "
                                                     + "server names one)");
         }
+        return project;
+    }
+
+    private static Firestore client(String project, Optional<String> emulatorHost, Duration timeout) {
         FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(project)
                 .setRetrySettings(BoundedRetries.within(timeout, Duration.ofSeconds(2)));
         // The client's own emulator settings (plaintext, the emulator's "owner" credentials). A plaintext channel with
@@ -99,7 +128,7 @@ public final class FirestoreOrderStore implements OrderStore {
     }
 
     private CollectionReference orders() {
-        return firestore.collection(COLLECTION);
+        return firestore.get().collection(COLLECTION);
     }
 
     @Override
@@ -117,8 +146,9 @@ public final class FirestoreOrderStore implements OrderStore {
     }
 
     private Created createTraced(Order order, List<OutboxMessage> outbox, Optional<IdempotencyKey> key) {
-        WriteBatch batch = firestore.batch();
-        Optional<DocumentReference> keyDocument = key.map(k -> firestore.collection(IDEMPOTENCY).document(k.documentId()));
+        WriteBatch batch = firestore.get().batch();
+        Optional<DocumentReference> keyDocument = key.map(k -> firestore.get().collection(IDEMPOTENCY)
+                .document(k.documentId()));
         keyDocument.ifPresent(document -> batch.create(document, Map.of(
                 "orderId", order.orderId(),
                 "requestHash", key.get().requestHash(),
@@ -126,7 +156,7 @@ public final class FirestoreOrderStore implements OrderStore {
                 "expireAt", timestamp(order.createdAt().plus(KEEP_IDEMPOTENCY_KEYS)))));
         DocumentReference orderDocument = orders().document(order.orderId());
         batch.create(orderDocument, fields(order));
-        outbox.forEach(message -> FirestoreOutbox.queue(batch, firestore, message));
+        outbox.forEach(message -> FirestoreOutbox.queue(batch, firestore.get(), message));
         try {
             List<WriteResult> results = await(batch.commit());
             return new Created(new Versioned(order, micros(results.get(keyDocument.isPresent() ? 1 : 0).getUpdateTime())),
@@ -206,7 +236,7 @@ public final class FirestoreOrderStore implements OrderStore {
         DocumentReference document = orders().document(orderId);
         try {
             // Read and delete in one transaction, so that the answer is about this delete.
-            return await(firestore.runTransaction(tx -> {
+            return await(firestore.get().runTransaction(tx -> {
                 if (!tx.get(document).get().exists()) {
                     return false;
                 }

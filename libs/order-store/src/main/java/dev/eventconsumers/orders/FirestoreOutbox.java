@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The outbox in Firestore {@code outbox/{id}}: {@code state} is {@code PENDING} until Pub/Sub accepted the message,
@@ -32,10 +33,15 @@ public final class FirestoreOutbox implements Outbox {
     /** How long sent entries are kept before the TTL policy may delete them. */
     static final Duration KEEP_SENT = Duration.ofDays(7);
 
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
 
     /** @param firestore the client */
     public FirestoreOutbox(Firestore firestore) {
+        this(() -> firestore);
+    }
+
+    /** @param firestore the client, waited for on first use (one built in the background while the service starts) */
+    public FirestoreOutbox(Supplier<Firestore> firestore) {
         this.firestore = firestore;
     }
 
@@ -80,7 +86,7 @@ public final class FirestoreOutbox implements Outbox {
     }
 
     private List<OutboxMessage> pendingTraced(int limit) {
-        Query query = firestore.collection(COLLECTION).whereEqualTo("state", PENDING)
+        Query query = firestore.get().collection(COLLECTION).whereEqualTo("state", PENDING)
                 .orderBy("createdAt", Query.Direction.ASCENDING).limit(limit);
         try {
             List<OutboxMessage> messages = new ArrayList<>();
@@ -108,9 +114,9 @@ public final class FirestoreOutbox implements Outbox {
             // A batch holds at most 500 writes.
             List<String> all = List.copyOf(ids);
             for (int from = 0; from < all.size(); from += 500) {
-                WriteBatch batch = firestore.batch();
+                WriteBatch batch = firestore.get().batch();
                 for (String id : all.subList(from, Math.min(all.size(), from + 500))) {
-                    DocumentReference document = firestore.collection(COLLECTION).document(id);
+                    DocumentReference document = firestore.get().collection(COLLECTION).document(id);
                     batch.update(document, Map.of("state", SENT, "sentAt", sentAt, "expireAt", expireAt));
                 }
                 FirestoreOrderStore.await(batch.commit());

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The report's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), the reports bucket
@@ -24,13 +25,13 @@ import java.util.Optional;
  * The event's time is the scheduled time; the payload may name dates.
  */
 public final class DailyReportService implements ServiceRoot {
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
     private final MakeDailyReport useCase;
     private final int maxBatch;
 
     private DailyReportService(Config config, Buckets buckets, Clock clock) {
         this.maxBatch = config.get("events.max-batch").asInt().get();
-        this.firestore = FirestoreOrderStore.client(config);
+        this.firestore = FirestoreOrderStore.clientInBackground(config);
         this.useCase = new MakeDailyReport(new FirestoreOrderSource(firestore),
                                            buckets.bucket(config.get("report.bucket").asString().get()),
                                            ZoneId.of(config.get("report.zone").asString().get()),
@@ -80,7 +81,7 @@ public final class DailyReportService implements ServiceRoot {
     @Override
     public void close() {
         try {
-            firestore.close();
+            firestore.get().close();
         } catch (Exception e) {
             // closing anyway
         }

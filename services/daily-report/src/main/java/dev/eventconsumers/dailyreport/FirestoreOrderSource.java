@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A range query on {@code orders.createdAt} (single-field index, automatic), ordered by creation time and id, read
@@ -19,15 +20,20 @@ import java.util.function.Consumer;
  */
 final class FirestoreOrderSource implements OrderSource {
     static final int PAGE = 1000;
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
 
     FirestoreOrderSource(Firestore firestore) {
+        this(() -> firestore);
+    }
+
+    /** @param firestore the client, waited for on first use (one built in the background while the service starts) */
+    FirestoreOrderSource(Supplier<Firestore> firestore) {
         this.firestore = firestore;
     }
 
     @Override
     public void forEachCreated(Instant from, Instant to, Consumer<Row> visit) {
-        Query range = firestore.collection("orders")
+        Query range = firestore.get().collection("orders")
                 .whereGreaterThanOrEqualTo("createdAt", timestamp(from))
                 .whereLessThan("createdAt", timestamp(to))
                 .orderBy("createdAt").orderBy(FieldPath.documentId())

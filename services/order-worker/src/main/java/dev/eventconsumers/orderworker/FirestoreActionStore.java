@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The actions' steps as optimistic Firestore commits: read, decide, then commit one batch whose preconditions
@@ -41,15 +42,20 @@ final class FirestoreActionStore implements ActionStore {
     /** Commits tried before the step gives up (and the message is retried): enough for dozens of competitors. */
     static final int ATTEMPTS = 60;
 
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
 
     FirestoreActionStore(Firestore firestore) {
+        this(() -> firestore);
+    }
+
+    /** @param firestore the client, waited for on first use (one built in the background while the service starts) */
+    FirestoreActionStore(Supplier<Firestore> firestore) {
         this.firestore = firestore;
     }
 
     @Override
     public Payment processPayment(String orderId, Instant at, Function<String, List<OutboxMessage>> followOns) {
-        DocumentReference order = firestore.collection(ORDERS).document(orderId);
+        DocumentReference order = firestore.get().collection(ORDERS).document(orderId);
         for (int attempt = 1; ; attempt++) {
             DocumentSnapshot snapshot = get(order);
             if (!snapshot.exists()) {
@@ -64,13 +70,13 @@ final class FirestoreActionStore implements ActionStore {
             }
             List<OutboxMessage> messages = followOns.apply(snapshot.getString("customerId"));
             Timestamp when = timestamp(at);
-            WriteBatch batch = firestore.batch();
+            WriteBatch batch = firestore.get().batch();
             Map<String, Object> change = new java.util.HashMap<>(Map.of(
                     "status", OrderStatus.PAYMENT_PROCESSED.name(), "paymentProcessedAt", when, "updatedAt", when));
             // The indexer's event for this change continues the action's trace.
             Tracing.traceparent().ifPresent(traceparent -> change.put("traceparent", traceparent));
             batch.update(order, change, Precondition.updatedAt(snapshot.getUpdateTime()));
-            messages.forEach(message -> FirestoreOutbox.queue(batch, firestore, message));
+            messages.forEach(message -> FirestoreOutbox.queue(batch, firestore.get(), message));
             if (commit(batch, attempt, "process payment of " + orderId)) {
                 return new Payment.Processed(messages);
             }
@@ -79,8 +85,8 @@ final class FirestoreActionStore implements ActionStore {
 
     @Override
     public Inventory updateInventory(String orderId, Instant at) {
-        DocumentReference order = firestore.collection(ORDERS).document(orderId);
-        DocumentReference marker = firestore.collection(RESERVATIONS).document(orderId);
+        DocumentReference order = firestore.get().collection(ORDERS).document(orderId);
+        DocumentReference marker = firestore.get().collection(RESERVATIONS).document(orderId);
         for (int attempt = 1; ; attempt++) {
             if (get(marker).exists()) {
                 return Inventory.ALREADY_DONE;
@@ -100,13 +106,13 @@ final class FirestoreActionStore implements ActionStore {
             List<DocumentSnapshot> stock = new ArrayList<>();
             boolean enough = true;
             for (Map.Entry<String, Long> item : wanted.entrySet()) {
-                DocumentSnapshot sku = get(firestore.collection(INVENTORY).document(item.getKey()));
+                DocumentSnapshot sku = get(firestore.get().collection(INVENTORY).document(item.getKey()));
                 Long quantity = sku.exists() ? sku.getLong("quantity") : null;
                 enough &= quantity != null && quantity >= item.getValue();
                 stock.add(sku);
             }
             Timestamp when = timestamp(at);
-            WriteBatch batch = firestore.batch();
+            WriteBatch batch = firestore.get().batch();
             if (enough) {
                 for (DocumentSnapshot sku : stock) {
                     batch.update(sku.getReference(), Map.of("quantity", sku.getLong("quantity") - wanted.get(sku.getId()),
@@ -125,8 +131,8 @@ final class FirestoreActionStore implements ActionStore {
 
     @Override
     public Mail writeConfirmation(String orderId, String to, String subject, String text, String html, Instant at) {
-        DocumentReference mail = firestore.collection(MAIL).document(orderId + "-confirmation");
-        if (!get(firestore.collection(ORDERS).document(orderId)).exists()) {
+        DocumentReference mail = firestore.get().collection(MAIL).document(orderId + "-confirmation");
+        if (!get(firestore.get().collection(ORDERS).document(orderId)).exists()) {
             return Mail.UNKNOWN_ORDER;
         }
         try {

@@ -13,6 +13,7 @@ import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * The worker's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), Pub/Sub for follow-on
@@ -20,7 +21,7 @@ import java.time.Clock;
  * schedule asks for, routes.
  */
 public final class OrderWorkerService implements ServiceRoot {
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
     private final PubSubPublisher publisher;
     private final HandleOrderAction useCase;
     private final FlushOutboxOnSchedule scheduledFlush;
@@ -28,7 +29,7 @@ public final class OrderWorkerService implements ServiceRoot {
 
     private OrderWorkerService(Config config, Clock clock) {
         this.maxBatch = config.get("events.max-batch").asInt().get();
-        this.firestore = FirestoreOrderStore.client(config);
+        this.firestore = FirestoreOrderStore.clientInBackground(config);
         this.publisher = PubSubPublisher.create(config);
         FlushOutbox flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
         this.useCase = new HandleOrderAction(new FirestoreActionStore(firestore), flush,
@@ -72,7 +73,7 @@ public final class OrderWorkerService implements ServiceRoot {
     public void close() {
         publisher.close();
         try {
-            firestore.close();
+            firestore.get().close();
         } catch (Exception e) {
             // closing anyway
         }

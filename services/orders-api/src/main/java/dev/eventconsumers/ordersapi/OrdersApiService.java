@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
 
 /**
  * The API's composition root: Firestore ({@code firestore}, {@code FIRESTORE_EMULATOR_HOST}), Pub/Sub
@@ -41,7 +42,7 @@ public final class OrdersApiService implements ServiceRoot {
     static final List<String> API_PATHS = List.of("/orders");
     private static final Logger LOGGER = Logger.getLogger(OrdersApiService.class.getName());
 
-    private final Firestore firestore;
+    private final Supplier<Firestore> firestore;
     private final PubSubPublisher publisher;
     private final FlushOutbox flush;
     private final Orders orders;
@@ -50,7 +51,7 @@ public final class OrdersApiService implements ServiceRoot {
     private final List<String> origins;
 
     private OrdersApiService(Config config, Clock clock) {
-        this.firestore = FirestoreOrderStore.client(config);
+        this.firestore = FirestoreOrderStore.clientInBackground(config);
         this.publisher = PubSubPublisher.create(config);
         this.flush = new FlushOutbox(new FirestoreOutbox(firestore), publisher, clock);
         this.orders = new Orders(new FirestoreOrderStore(firestore), flush,
@@ -87,7 +88,7 @@ public final class OrdersApiService implements ServiceRoot {
     public void close() {
         publisher.close();
         try {
-            firestore.close();
+            firestore.get().close();
         } catch (Exception e) {
             // closing anyway
         }
