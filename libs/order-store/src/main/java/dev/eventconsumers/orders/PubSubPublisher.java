@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
 import io.grpc.ManagedChannel;
+import dev.eventconsumers.runtime.Background;
 import dev.eventconsumers.runtime.GcpProject;
 import io.grpc.ManagedChannelBuilder;
 import io.helidon.config.Config;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -42,8 +44,11 @@ public final class PubSubPublisher implements MessagePublisher {
     private static final Logger LOGGER = Logger.getLogger(PubSubPublisher.class.getName());
 
     private final String projectId;
-    private final Optional<ManagedChannel> emulatorChannel;
-    private final TopicAdminClient client;
+    private final Supplier<Connection> connection;
+
+    /** The client, and the emulator's channel where there is one. */
+    private record Connection(Optional<ManagedChannel> emulatorChannel, TopicAdminClient client) {
+    }
 
     /**
      * @param config the root config: {@code gcp.project}, {@code pubsub.timeout}, and {@code pubsub.emulator.host}
@@ -57,6 +62,9 @@ public final class PubSubPublisher implements MessagePublisher {
     }
 
     /**
+     * The project is checked now; the client is built on a background thread started now ({@link Background}), while
+     * the service goes on starting, and the first publish waits for it.
+     *
      * @param projectId    project of the topics
      * @param emulatorHost {@code host:port} of the Pub/Sub emulator, if one is used
      * @param timeout      how long one publish may retry
@@ -66,7 +74,11 @@ public final class PubSubPublisher implements MessagePublisher {
             throw new IllegalStateException("no Google Cloud project: set GCP_PROJECT");
         }
         this.projectId = projectId;
-        this.emulatorChannel = emulatorHost.filter(h -> !h.isBlank())
+        this.connection = Background.start("pubsub-client", () -> connect(emulatorHost, timeout));
+    }
+
+    private static Connection connect(Optional<String> emulatorHost, Duration timeout) {
+        Optional<ManagedChannel> emulatorChannel = emulatorHost.filter(h -> !h.isBlank())
                 .map(host -> ManagedChannelBuilder.forTarget(host).usePlaintext().build());
         TopicAdminSettings.Builder settings = TopicAdminSettings.newBuilder();
         settings.publishSettings().setRetrySettings(BoundedRetries.within(timeout, Duration.ofSeconds(1)));
@@ -74,7 +86,7 @@ public final class PubSubPublisher implements MessagePublisher {
                 .setTransportChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
                 .setCredentialsProvider(NoCredentialsProvider.create()));
         try {
-            this.client = TopicAdminClient.create(settings.build());
+            return new Connection(emulatorChannel, TopicAdminClient.create(settings.build()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a Pub/Sub client", e);
         }
@@ -90,16 +102,17 @@ public final class PubSubPublisher implements MessagePublisher {
         for (OutboxMessage message : messages) {
             byTopic.computeIfAbsent(message.topic(), t -> new java.util.ArrayList<>()).add(message);
         }
+        Connection connection = this.connection.get();
         // After an outage the channel waits out its reconnect backoff (up to two minutes): a flush tries now.
-        emulatorChannel.ifPresent(ManagedChannel::resetConnectBackoff);
+        connection.emulatorChannel().ifPresent(ManagedChannel::resetConnectBackoff);
         Set<String> published = new HashSet<>();
         for (Map.Entry<String, List<OutboxMessage>> topic : byTopic.entrySet()) {
             List<OutboxMessage> all = topic.getValue();
             for (int from = 0; from < all.size(); from += PER_CALL) {
                 List<OutboxMessage> call = all.subList(from, Math.min(all.size(), from + PER_CALL));
                 try {
-                    client.publish(TopicName.of(projectId, topic.getKey()),
-                                   call.stream().map(PubSubPublisher::pubsub).toList());
+                    connection.client().publish(TopicName.of(projectId, topic.getKey()),
+                                                call.stream().map(PubSubPublisher::pubsub).toList());
                     call.forEach(m -> published.add(m.id()));
                 } catch (ApiException e) {
                     LOGGER.warning(() -> "publishing " + call.size() + " messages to " + topic.getKey()
@@ -124,7 +137,13 @@ public final class PubSubPublisher implements MessagePublisher {
 
     @Override
     public void close() {
-        client.close();
-        emulatorChannel.ifPresent(ManagedChannel::shutdown);
+        Connection open;
+        try {
+            open = connection.get();
+        } catch (RuntimeException neverBuilt) {
+            return;
+        }
+        open.client().close();
+        open.emulatorChannel().ifPresent(ManagedChannel::shutdown);
     }
 }
