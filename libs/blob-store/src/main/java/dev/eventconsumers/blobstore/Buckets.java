@@ -1,11 +1,13 @@
 package dev.eventconsumers.blobstore;
 
+import dev.eventconsumers.runtime.Background;
 import io.helidon.config.Config;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Hands out a {@link BlobStore} per bucket name, all of one kind, chosen by config ({@code blobstore}; each key
@@ -42,6 +44,14 @@ public final class Buckets {
     }
 
     /**
+     * @param storage the client, waited for on first use (one built in the background while the service starts)
+     * @return buckets on Cloud Storage
+     */
+    public static Buckets gcs(Supplier<com.google.cloud.storage.Storage> storage) {
+        return new Buckets(bucket -> new GcsBlobStore(storage, bucket));
+    }
+
+    /**
      * @param config    the {@code blobstore} node (its defaults are in the service's {@code application.yaml})
      * @param projectId Google Cloud project, if known
      * @return buckets of the configured kind
@@ -53,7 +63,7 @@ public final class Buckets {
             case "gcs" -> {
                 Optional<String> emulator = config.get("emulator").asString().asOptional()
                         .or(() -> Optional.ofNullable(System.getenv("STORAGE_EMULATOR_HOST")));
-                yield gcs(GcsBlobStore.client(emulator, projectId));
+                yield gcs(Background.start("storage-client", () -> GcsBlobStore.client(emulator, projectId)));
             }
             default -> throw new IllegalArgumentException("blobstore.kind must be filesystem or gcs, not " + kind);
         };

@@ -17,13 +17,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * A Cloud Storage bucket. Conditional writes use generation preconditions ({@code ifGenerationMatch}, with 0 for
  * "does not exist"), so concurrent writers cannot overwrite each other unseen.
  */
 public final class GcsBlobStore implements BlobStore {
-    private final Storage storage;
+    private final Supplier<Storage> storage;
     private final String bucket;
 
     /**
@@ -31,8 +32,24 @@ public final class GcsBlobStore implements BlobStore {
      * @param bucket  bucket name
      */
     public GcsBlobStore(Storage storage, String bucket) {
+        this(supplied(Objects.requireNonNull(storage, "storage")), bucket);
+    }
+
+    /**
+     * @param storage the client, waited for on first use (one built in the background while the service starts)
+     * @param bucket  bucket name
+     */
+    public GcsBlobStore(Supplier<Storage> storage, String bucket) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.bucket = BlobNames.requireValidBucket(bucket);
+    }
+
+    private static Supplier<Storage> supplied(Storage storage) {
+        return () -> storage;
+    }
+
+    private Storage storage() {
+        return storage.get();
     }
 
     /**
@@ -60,7 +77,7 @@ public final class GcsBlobStore implements BlobStore {
     public Optional<BlobInfo> stat(String name) {
         BlobNames.requireValid(name);
         try {
-            return Optional.ofNullable(storage.get(BlobId.of(bucket, name))).map(GcsBlobStore::info);
+            return Optional.ofNullable(storage().get(BlobId.of(bucket, name))).map(GcsBlobStore::info);
         } catch (StorageException e) {
             throw translate(e, "stat " + name);
         }
@@ -80,7 +97,7 @@ public final class GcsBlobStore implements BlobStore {
 
     private Optional<byte[]> readBlob(BlobId id) {
         try {
-            return Optional.of(storage.readAllBytes(id));
+            return Optional.of(storage().readAllBytes(id));
         } catch (StorageException e) {
             if (e.getCode() == 404) {
                 return Optional.empty();
@@ -114,7 +131,7 @@ public final class GcsBlobStore implements BlobStore {
                 .setContentType(contentType)
                 .setMetadata(metadata)
                 .build();
-        try (WriteChannel writer = storage.writer(info, options)) {
+        try (WriteChannel writer = storage().writer(info, options)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 writer.write(buffer);
@@ -142,7 +159,7 @@ public final class GcsBlobStore implements BlobStore {
     public List<BlobInfo> list(String prefix) {
         List<BlobInfo> infos = new ArrayList<>();
         try {
-            for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+            for (Blob blob : storage().list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
                 infos.add(info(blob));
             }
         } catch (StorageException e) {
@@ -156,7 +173,7 @@ public final class GcsBlobStore implements BlobStore {
     public boolean delete(String name) {
         BlobNames.requireValid(name);
         try {
-            return storage.delete(BlobId.of(bucket, name));
+            return storage().delete(BlobId.of(bucket, name));
         } catch (StorageException e) {
             throw translate(e, "delete " + name);
         }
