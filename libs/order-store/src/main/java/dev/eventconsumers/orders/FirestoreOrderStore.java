@@ -66,16 +66,6 @@ public final class FirestoreOrderStore implements OrderStore {
     }
 
     /**
-     * @param config the root config: {@code gcp.project}, {@code firestore.timeout}, and {@code firestore.emulator.host}
-     *               (env {@code FIRESTORE_EMULATOR_HOST}) for Google's emulator
-     * @return the client those settings describe
-     */
-    public static Firestore client(Config config) {
-        return client(GcpProject.of(config), config.get("firestore.emulator.host").asString().asOptional(),
-                      config.get("firestore.timeout").as(Duration.class).get());
-    }
-
-    /**
      * @param projectId project
      * @param host      {@code host:port} of Google's Firestore emulator
      * @return a client for it (tests, the local run), giving up on a call after 10 s
@@ -96,10 +86,11 @@ public final class FirestoreOrderStore implements OrderStore {
     }
 
     /**
-     * The client {@link #client(Config)} makes, built on a background thread started now ({@link Background}); the
+     * The client the service's settings describe, built on a background thread started now ({@link Background}); the
      * project is settled now, so a missing one still fails the start.
      *
-     * @param config the root config, as for {@link #client(Config)}
+     * @param config the root config: {@code gcp.project}, {@code firestore.timeout}, and {@code firestore.emulator.host}
+     *               (env {@code FIRESTORE_EMULATOR_HOST}) for Google's emulator
      * @return the client; {@code get()} waits for it
      */
     public static Supplier<Firestore> clientInBackground(Config config) {
