@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * A backend client built on a thread of its own while the service goes on starting. Building Google's and OpenSearch's
- * clients takes 65-80 ms of CPU each (credentials, channel settings, the JDK's TLS context), which otherwise runs
+ * clients takes 45-80 ms each (credentials, channel settings, the JDK's TLS context), which otherwise runs
  * before the server starts; on two cores it overlaps Helidon's own start instead. Whatever can be checked without
  * building the client (the project, a CA file) is checked by the caller before, so bad settings still fail the start.
  */

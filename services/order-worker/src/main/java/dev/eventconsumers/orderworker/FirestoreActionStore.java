@@ -44,10 +44,6 @@ final class FirestoreActionStore implements ActionStore {
 
     private final Supplier<Firestore> firestore;
 
-    FirestoreActionStore(Firestore firestore) {
-        this(() -> firestore);
-    }
-
     /** @param firestore the client, waited for on first use (one built in the background while the service starts) */
     FirestoreActionStore(Supplier<Firestore> firestore) {
         this.firestore = firestore;
