@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -42,5 +43,15 @@ class GcsBlobStoreTest extends BlobStoreContract {
         assertThrows(BlobStoreUnavailableException.class, () -> unreachable.read("uploads/a.jpg"));
         assertThrows(BlobStoreUnavailableException.class, () -> unreachable.write(
                 "uploads/a.jpg", bytes("x"), "image/jpeg", Map.of(), WriteCondition.ifAbsent()));
+    }
+
+    @Test
+    void anUploadBuffersItsContentRoundedUpToWholeChunksNotTheClientsSixteenMebibytes() {
+        assertEquals(256 * 1024, GcsBlobStore.chunkSize(0));
+        assertEquals(256 * 1024, GcsBlobStore.chunkSize(1024));
+        assertEquals(256 * 1024, GcsBlobStore.chunkSize(256 * 1024));
+        assertEquals(512 * 1024, GcsBlobStore.chunkSize(256 * 1024 + 1));
+        assertEquals(16 * 1024 * 1024, GcsBlobStore.chunkSize(16 * 1024 * 1024 - 4096));
+        assertEquals(16 * 1024 * 1024, GcsBlobStore.chunkSize(Integer.MAX_VALUE));
     }
 }
