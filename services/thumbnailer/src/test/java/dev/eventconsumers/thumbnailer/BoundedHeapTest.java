@@ -2,7 +2,9 @@ package dev.eventconsumers.thumbnailer;
 
 import dev.eventconsumers.blobstore.BlobStore;
 import dev.eventconsumers.blobstore.Buckets;
+import dev.eventconsumers.blobstore.GcsBlobStore;
 import dev.eventconsumers.runtime.ServiceServer;
+import dev.eventconsumers.testkit.GcsStandIn;
 import dev.eventconsumers.testkit.TestConfig;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,10 +74,21 @@ class BoundedHeapTest {
 
     @Test
     void sourcesAsLargeAsItTakesAtItsConcurrencyFit() throws Exception {
+        largeSourcesFit(Buckets.filesystem(ThumbnailerFilesystemTest.temporaryRoot()));
+    }
+
+    @Test
+    void sourcesAsLargeAsItTakesAtItsConcurrencyFitOnCloudStorage() throws Exception {
+        // Google's client reads and writes over HTTP here (the build's stand-in): its own buffers count too.
+        try (GcsStandIn gcs = GcsStandIn.start()) {
+            largeSourcesFit(Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test"))));
+        }
+    }
+
+    static void largeSourcesFit(Buckets buckets) throws Exception {
         // Its container concurrency is 4; each source 60 MB (max.bytes is 64 MiB): once read whole outside any budget.
         byte[] large = HostileImages.bmp(4473, 4473);
         assertTrue(large.length > 60_000_000, large.length + "");
-        Buckets buckets = Buckets.filesystem(ThumbnailerFilesystemTest.temporaryRoot());
         Config config = TestConfig.of(Map.of());
         WebServer server = ServiceServer.start(config, ThumbnailerService.create(config, buckets));
         BlobStore store = buckets.bucket(ThumbnailerContract.BUCKET);
@@ -108,13 +122,24 @@ class BoundedHeapTest {
     }
 
     @Test
+    void sixteenConcurrent12MegapixelUploadsFitOnCloudStorage() throws Exception {
+        try (GcsStandIn gcs = GcsStandIn.start()) {
+            assertSixteenUploadsSucceed(Map.of(), Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()),
+                                                                                   Optional.of("test"))));
+        }
+    }
+
+    @Test
     void fullResolutionDecodesTakeTurnsWithinTheBudget() throws Exception {
         // No subsampling here: each upload decodes all 12 MP (about 84 MB with its RGB copy); 16 at once would not fit.
         assertSixteenUploadsSucceed(Map.of("thumbnailer.sizes", "4000x3000"));
     }
 
     static void assertSixteenUploadsSucceed(Map<String, String> settings) throws Exception {
-        Buckets buckets = Buckets.filesystem(ThumbnailerFilesystemTest.temporaryRoot());
+        assertSixteenUploadsSucceed(settings, Buckets.filesystem(ThumbnailerFilesystemTest.temporaryRoot()));
+    }
+
+    static void assertSixteenUploadsSucceed(Map<String, String> settings, Buckets buckets) throws Exception {
         Config config = TestConfig.of(settings);
         WebServer server = ServiceServer.start(config, ThumbnailerService.create(config, buckets));
         BlobStore store = buckets.bucket(ThumbnailerContract.BUCKET);
