@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The Cloud Storage adapter through Google's {@code LocalStorageHelper}, which serves the real {@code Storage} API in
- * memory (there is no Cloud Storage server to run here). It has no generations, so generation preconditions are
- * checked against real Cloud Storage only.
+ * memory (there is no Cloud Storage server to run here). It has no generations and skips the client's transport:
+ * generation preconditions, the 412 and concurrent creates go through {@link GcsBlobStoreHttpTest}.
  */
 class GcsBlobStoreTest extends BlobStoreContract {
     GcsBlobStore store;
