@@ -75,14 +75,6 @@ public final class GcsStandIn implements AutoCloseable {
     }
 
     private static Path script() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("tools").resolve("container-images").resolve("gcs-stand-in");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("no tools/container-images/gcs-stand-in above " + Path.of("").toAbsolutePath());
+        return RepositoryPath.find("tools/container-images/gcs-stand-in");
     }
 }

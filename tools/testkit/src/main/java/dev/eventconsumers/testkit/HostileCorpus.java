@@ -92,13 +92,7 @@ public final class HostileCorpus {
 
     /** @return {@code tools/testkit/hostile}, found from any module or the repository root */
     public static Path directory() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("tools/testkit/hostile");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("no tools/testkit/hostile above " + Path.of("").toAbsolutePath());
+        return RepositoryPath.find("tools/testkit/hostile");
     }
 
     /**

@@ -46,15 +46,7 @@ public record Sample(String name, List<Map.Entry<String, String>> headers, byte[
 
     /** @return {@code cloudevents/samples}, found from the module or the repository root */
     public static Path directory() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("cloudevents").resolve("samples");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("no cloudevents/samples above " + Path.of("").toAbsolutePath());
+        return RepositoryPath.find("cloudevents/samples");
     }
 
     /**
