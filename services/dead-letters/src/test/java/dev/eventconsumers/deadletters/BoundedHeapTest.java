@@ -50,7 +50,7 @@ class BoundedHeapTest {
     void fiftySmallEventsAtOnceAreAllKeptOnCloudStorage() throws Exception {
         Platform.requireHeap(192);
         try (GcsStandIn gcs = GcsStandIn.start()) {
-            keepsAll(Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test"))), 1024);
+            keepsAll(onCloudStorage(gcs), 1024);
         }
     }
 
@@ -58,8 +58,7 @@ class BoundedHeapTest {
     void fiftyEventsOfSixteenMebibytesAtOnceAreAllKeptOnCloudStorage() throws Exception {
         Platform.requireHeap(192);
         try (GcsStandIn gcs = GcsStandIn.start()) {
-            keepsAll(Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test"))),
-                     16 * 1024 * 1024 - 4096);
+            keepsAll(onCloudStorage(gcs), 16 * 1024 * 1024 - 4096);
         }
     }
 
@@ -85,5 +84,10 @@ class BoundedHeapTest {
         } finally {
             server.stop();
         }
+    }
+
+    /** @return buckets on the stand-in, through the services' own client */
+    private static Buckets onCloudStorage(GcsStandIn gcs) {
+        return Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test")));
     }
 }

@@ -81,7 +81,7 @@ class BoundedHeapTest {
     void sourcesAsLargeAsItTakesAtItsConcurrencyFitOnCloudStorage() throws Exception {
         // Google's client reads and writes over HTTP here (the build's stand-in): its own buffers count too.
         try (GcsStandIn gcs = GcsStandIn.start()) {
-            largeSourcesFit(Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test"))));
+            largeSourcesFit(onCloudStorage(gcs));
         }
     }
 
@@ -124,8 +124,7 @@ class BoundedHeapTest {
     @Test
     void sixteenConcurrent12MegapixelUploadsFitOnCloudStorage() throws Exception {
         try (GcsStandIn gcs = GcsStandIn.start()) {
-            assertSixteenUploadsSucceed(Map.of(), Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()),
-                                                                                   Optional.of("test"))));
+            assertSixteenUploadsSucceed(Map.of(), onCloudStorage(gcs));
         }
     }
 
@@ -171,5 +170,10 @@ class BoundedHeapTest {
             pool.shutdownNow();
             server.stop();
         }
+    }
+
+    /** @return buckets on the stand-in, through the services' own client */
+    private static Buckets onCloudStorage(GcsStandIn gcs) {
+        return Buckets.gcs(GcsBlobStore.client(Optional.of(gcs.endpoint()), Optional.of("test")));
     }
 }
