@@ -8,32 +8,63 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback TCP forwarder in front of a real server (an emulator), for outages that a test switches on and off:
  * {@link #cut()} closes the listener and every open connection, so clients see the backend go away as they would
  * in production (connection refused, reset); {@link #restore()} listens again on the same port. Nothing about the
- * protocol is faked: bytes pass through unchanged.
+ * protocol is faked: bytes pass through unchanged. {@link #terminatingTls} makes it a TLS front instead (as a load
+ * balancer in front of a plaintext backend is), to show that a client reaches a backend over TLS.
  */
 public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Optional<SSLContext> tls;
+    private final List<String> negotiated = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
     /**
      * @param target {@code host:port} to forward to
      */
     public TcpProxy(String target) {
+        this(target, Optional.empty());
+    }
+
+    private TcpProxy(String target, Optional<SSLContext> tls) {
         int colon = target.lastIndexOf(':');
         this.targetHost = target.substring(0, colon);
         this.targetPort = Integer.parseInt(target.substring(colon + 1));
+        this.tls = tls;
         this.listener = bind(0);
         this.port = listener.getLocalPort();
         accept(listener);
+    }
+
+    /**
+     * A proxy that clients reach over TLS, offering HTTP/2 by ALPN, and that forwards the decrypted bytes to the
+     * plaintext backend (a gRPC server speaks HTTP/2 without TLS to it, as gRPC's own clients do with plaintext).
+     *
+     * @param target {@code host:port} to forward to
+     * @param server the context with the certificate the proxy presents
+     */
+    public static TcpProxy terminatingTls(String target, SSLContext server) {
+        return new TcpProxy(target, Optional.of(server));
+    }
+
+    /** @return the application protocol each TLS connection agreed on ({@code ""} for none), in order */
+    public List<String> negotiatedProtocols() {
+        return List.copyOf(negotiated);
     }
 
     /** @return {@code 127.0.0.1:PORT} of the proxy */
@@ -61,9 +92,15 @@ public final class TcpProxy implements AutoCloseable {
         cut();
     }
 
-    private static ServerSocket bind(int port) {
+    private ServerSocket bind(int port) {
         try {
-            ServerSocket socket = new ServerSocket();
+            ServerSocket socket = tls.isPresent() ? tls.get().getServerSocketFactory().createServerSocket()
+                    : new ServerSocket();
+            if (socket instanceof SSLServerSocket secure) {
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setApplicationProtocols(new String[]{"h2"});
+                secure.setSSLParameters(parameters);
+            }
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return socket;
@@ -77,16 +114,30 @@ public final class TcpProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
-                    Socket backend = new Socket(targetHost, targetPort);
                     open.add(client);
-                    open.add(backend);
-                    pipe(client, backend);
-                    pipe(backend, client);
+                    Thread.ofVirtual().start(() -> connect(client));
                 } catch (IOException closed) {
-                    // cut, or the backend refused: the client sees its connection end
+                    // cut: no new connections
                 }
             }
         });
+    }
+
+    private void connect(Socket client) {
+        try {
+            if (client instanceof SSLSocket secure) {
+                secure.startHandshake();
+                negotiated.add(secure.getApplicationProtocol());
+            }
+            Socket backend = new Socket(targetHost, targetPort);
+            open.add(backend);
+            pipe(client, backend);
+            pipe(backend, client);
+        } catch (IOException e) {
+            // a failed handshake, or the backend refused: the client sees its connection end
+            closeQuietly(client);
+            open.remove(client);
+        }
     }
 
     private void pipe(Socket from, Socket to) {
