@@ -81,6 +81,27 @@ public final class OpenSearchServer {
         return new OpenSearchServer(javaOptions, httpPort);
     }
 
+    /**
+     * One server for a script (tools/container-images/run-image), on free loopback ports until this JVM is told to
+     * stop (SIGTERM), which stops the server and deletes its data.
+     *
+     * @param args the file its HTTP port is written to once the cluster is yellow (written whole, then renamed)
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: OpenSearchServer PORT-FILE");
+            System.exit(2);
+        }
+        OpenSearchServer server = unstarted("", 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDelete));
+        server.start();
+        Path file = Path.of(args[0]);
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, Integer.toString(server.httpPort));
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Thread.currentThread().join();
+    }
+
     /** @return the pid of its launcher, while it runs */
     public synchronized java.util.Optional<Long> pid() {
         return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.pid());
