@@ -3,6 +3,7 @@ package dev.eventconsumers.ordersearch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.eventconsumers.testkit.LoopbackTls;
 import dev.eventconsumers.testkit.OpenSearchServer;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -10,10 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A secured cluster as production has one: TLS with a certificate of a private CA, and HTTP Basic credentials. The
  * real OpenSearch of the tests runs without its security plugin, so a TLS endpoint on loopback (the JDK's HttpsServer
- * with a key pair keytool makes for this run) checks the credentials and passes every request on to it.
+ * with a certificate made for this run, LoopbackTls) checks the credentials and passes every request on to it.
  */
 class SecuredOpenSearchTest {
     static final String USER = "event-consumers";
@@ -50,31 +47,17 @@ class SecuredOpenSearchTest {
 
     @BeforeAll
     static void start() throws Exception {
+        LoopbackTls tls = LoopbackTls.create();
         keys = Files.createTempDirectory("opensearch-tls");
-        Path store = keys.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-alias", "opensearch", "-keyalg", "EC", "-groupname", "secp256r1",
-            "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-            "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
         caPem = keys.resolve("ca.pem");
-        run(keytool, "-exportcert", "-rfc", "-alias", "opensearch", "-keystore", store.toString(),
-            "-storepass", "changeit", "-file", caPem.toString());
-
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keyStore, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), null, null);
+        Files.writeString(caPem, tls.pem());
 
         String backend = OpenSearchServer.shared().url();
         String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
                                                                                 .getBytes(StandardCharsets.UTF_8));
         HttpClient http = HttpClient.newHttpClient();
         proxy = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        proxy.setHttpsConfigurator(new HttpsConfigurator(tls));
+        proxy.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
         proxy.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         proxy.createContext("/", exchange -> {
             try (exchange) {
@@ -117,12 +100,6 @@ class SecuredOpenSearchTest {
         if (!empty) {
             exchange.getResponseBody().write(answer.body());
         }
-    }
-
-    static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
     }
 
     @AfterAll

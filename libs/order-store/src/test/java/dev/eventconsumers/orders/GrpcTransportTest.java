@@ -8,7 +8,6 @@ import com.google.cloud.firestore.FirestoreOptions;
 import dev.eventconsumers.testkit.FirestoreEmulator;
 import dev.eventconsumers.testkit.LoopbackTls;
 import dev.eventconsumers.testkit.TcpProxy;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.ManagedChannelProvider;
 import io.grpc.okhttp.OkHttpChannelBuilder;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ class GrpcTransportTest {
         try (TcpProxy front = TcpProxy.terminatingTls(FirestoreEmulator.shared().host(), tls.server())) {
             InstantiatingGrpcChannelProvider channels = InstantiatingGrpcChannelProvider.newBuilder()
                     .setEndpoint(front.host())
-                    .setChannelConfigurator((ManagedChannelBuilder builder) -> {
+                    .setChannelConfigurator(builder -> {
                         builders.add(builder.getClass().getName());
                         // Trust the proxy's certificate; everything else is the client's default TLS.
                         return ((OkHttpChannelBuilder) builder).sslSocketFactory(tls.client().getSocketFactory());

@@ -6,22 +6,28 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made by the running JDK's own {@code keytool}
  * (so nothing is checked in and nothing outlives the test), with the two TLS contexts a test needs: the server's, which
- * presents it, and a client's, which trusts it and nothing else.
+ * presents it, and a client's, which trusts it and nothing else; or the certificate itself, for a client configured
+ * with a CA file.
  *
- * @param server the server side's context
- * @param client a client's context that trusts only this certificate
+ * @param server      the server side's context
+ * @param client      a client's context that trusts only this certificate
+ * @param certificate the self-signed certificate, its own CA
  */
-public record LoopbackTls(SSLContext server, SSLContext client) {
+public record LoopbackTls(SSLContext server, SSLContext client, X509Certificate certificate) {
     private static final char[] PASSWORD = "loopback".toCharArray();
 
     /** @return a fresh key pair and certificate, valid for two days */
@@ -57,13 +63,25 @@ public record LoopbackTls(SSLContext server, SSLContext client) {
             trustManagers.init(trusted);
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, trustManagers.getTrustManagers(), null);
-            return new LoopbackTls(server, client);
+            return new LoopbackTls(server, client, (X509Certificate) keys.getCertificate("server"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the certificate in PEM, as a CA file holds it */
+    public String pem() {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
