@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Enumeration;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -29,14 +30,15 @@ public final class StoredJars {
     }
 
     /**
-     * Writes {@code jar} to {@code target} with stored entries, unless {@code target} is at least as new as
-     * {@code jar} already. The target is replaced atomically, so a build that stops half-way leaves no torn jar.
+     * Writes {@code jar} to {@code target} with stored entries, unless {@code target} was written from a jar with the
+     * same modification time already (a copy takes its jar's time, so a jar that changes, newer or older, is written
+     * again). The target is replaced atomically, so a build that stops half-way leaves no torn jar.
      *
      * @return whether the target was written
      */
     public static boolean store(Path jar, Path target) throws IOException {
-        if (Files.isRegularFile(target)
-                && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+        FileTime modified = Files.getLastModifiedTime(jar);
+        if (Files.isRegularFile(target) && Files.getLastModifiedTime(target).equals(modified)) {
             return false;
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
@@ -73,6 +75,7 @@ public final class StoredJars {
             Files.deleteIfExists(partial);
             throw e;
         }
+        Files.setLastModifiedTime(partial, modified);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return true;
     }
