@@ -2,15 +2,8 @@ package dev.eventconsumers.ordersearch;
 
 import dev.eventconsumers.runtime.Background;
 import io.helidon.config.Config;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.message.BasicHeader;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -19,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +24,7 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -105,29 +100,16 @@ public record OpenSearchConnection(String url, Optional<String> username, Option
     }
 
     private OpenSearchClient client(Optional<SSLContext> tls) {
-        HttpHost host;
-        try {
-            host = HttpHost.create(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("opensearch.url '" + url + "' is not a URL", e);
-        }
-        ApacheHttpClient5TransportBuilder transport = ApacheHttpClient5TransportBuilder.builder(host)
-                .setMapper(new JacksonJsonpMapper());
-        if (username.isPresent()) {
-            String basic = Base64.getEncoder().encodeToString((username.get() + ":" + password.orElseThrow())
-                                                                      .getBytes(StandardCharsets.UTF_8));
-            transport.setDefaultHeaders(new Header[] {new BasicHeader(HttpHeaders.AUTHORIZATION, "Basic " + basic)});
-        }
-        if (tls.isPresent()) {
-            SSLContext context = tls.get();
-            transport.setHttpClientConfigCallback(client -> client.setConnectionManager(
-                    PoolingAsyncClientConnectionManagerBuilder.create()
-                            .setMaxConnPerRoute(ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_PER_ROUTE)
-                            .setMaxConnTotal(ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_TOTAL)
-                            .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(context).build())
-                            .build()));
-        }
-        return new OpenSearchClient(transport.build());
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(JdkHttpTransport.CONNECT_TIMEOUT)
+                // The client's default pool of platform threads made one PUT per event 10-30 % slower
+                // (IndexerBenchmark's plain mode); on virtual threads it is as fast as Apache's transport was.
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
+        tls.ifPresent(http::sslContext);
+        Optional<String> authorization = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + password.orElseThrow()).getBytes(StandardCharsets.UTF_8)));
+        return new OpenSearchClient(new JdkHttpTransport(http.build(), url, authorization, new JacksonJsonpMapper()));
     }
 
     /** The JVM's trusted CAs plus the ones in the PEM file. */

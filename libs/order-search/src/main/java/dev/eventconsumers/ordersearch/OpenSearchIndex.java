@@ -11,7 +11,6 @@ import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.search.Hit;
-import org.opensearch.client.transport.httpclient5.ResponseException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -89,13 +88,6 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
                 return Written.STALE;
             }
             throw translate(e);
-        } catch (ResponseException e) {
-            // A single-document 409 arrives as the transport's exception, not as an OpenSearchException.
-            if (e.status() == 409) {
-                return Written.STALE;
-            }
-            throw e.status() == 400 ? new DocumentRejectedException(e.getMessage())
-                    : new SearchUnavailableException("index " + id + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SearchUnavailableException("index " + id + " failed: " + e.getMessage(), e);
         }
@@ -132,8 +124,6 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
                 return b;
             });
         } catch (OpenSearchException e) {
-            throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
-        } catch (ResponseException e) {
             throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
