@@ -30,19 +30,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
 
 /**
  * opensearch-java's transport on the JDK's HTTP client, in place of the client's own on Apache HttpClient 5: the same
  * requests (JSON bodies, {@code _bulk} as NDJSON, the endpoint's path, parameters and headers) and the same results
  * (the endpoint's response, {@link OpenSearchException} for an error body, {@link TransportException} for anything
  * else), without HttpClient 5 and HttpCore 5 in the images (1.3 MiB, issue 18). One node, HTTP/1.1, connections
- * kept alive and reused; no retries (an outage is the caller's to report).
+ * kept alive and reused, at most {@value #MAX_IN_FLIGHT} requests at once (more wait their turn, as on Apache's
+ * connection pool); no retries (an outage is the caller's to report).
  */
 final class JdkHttpTransport implements OpenSearchTransport {
     /** Apache's transport gave up on a connect after 1 s and on a response after 30 s; the same here. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Apache's pool held 10 connections to a node. */
+    static final int MAX_IN_FLIGHT = 10;
+
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
 
     private final HttpClient http;
     private final String base;
@@ -71,7 +76,12 @@ final class JdkHttpTransport implements OpenSearchTransport {
         HttpRequest httpRequest = httpRequest(request, endpoint, requestOptions);
         HttpResponse<byte[]> response;
         try {
-            response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            inFlight.acquire();
+            try {
+                response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            } finally {
+                inFlight.release();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException interrupted = new InterruptedIOException(
@@ -82,22 +92,19 @@ final class JdkHttpTransport implements OpenSearchTransport {
         return decode(response, endpoint);
     }
 
+    /** The same request on a virtual thread of its own (nothing here calls it; the client's async API does). */
     @Override
     public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(
             RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions requestOptions) {
-        HttpRequest httpRequest;
-        try {
-            httpRequest = httpRequest(request, endpoint, requestOptions);
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        CompletableFuture<ResponseT> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("opensearch-request").start(() -> {
             try {
-                return decode(response, endpoint);
-            } catch (IOException e) {
-                throw new CompletionException(e);
+                result.complete(performRequest(request, endpoint, requestOptions));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
             }
         });
+        return result;
     }
 
     @Override

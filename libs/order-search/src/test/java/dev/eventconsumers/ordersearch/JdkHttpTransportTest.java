@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.eventconsumers.testkit.OpenSearchServer;
 import dev.eventconsumers.testkit.TcpProxy;
 import org.junit.jupiter.api.Test;
+import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.transport.TransportException;
@@ -13,12 +14,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +121,59 @@ class JdkHttpTransportTest {
         } finally {
             proxy.stop(0);
         }
+    }
+
+    @Test
+    void atMostTenRequestsAreInFlightAndTheRestWaitTheirTurn() throws Exception {
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch full = new CountDownLatch(JdkHttpTransport.MAX_IN_FLIGHT);
+        HttpServer node = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        node.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        node.createContext("/", exchange -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            full.countDown();
+            try {
+                // Hold every request until ten are in, so an eleventh would be seen if it were sent.
+                full.await(5, TimeUnit.SECONDS);
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            now.decrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        node.start();
+        try {
+            OpenSearchClient client = OpenSearchConnection.plain("http://127.0.0.1:" + node.getAddress().getPort())
+                    .client();
+            List<Future<Boolean>> answers = new ArrayList<>();
+            try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 25; i++) {
+                    answers.add(callers.submit(() -> client.indices().exists(e -> e.index("orders")).value()));
+                }
+            }
+            for (Future<Boolean> answer : answers) {
+                assertTrue(answer.get());
+            }
+            assertEquals(JdkHttpTransport.MAX_IN_FLIGHT, most.get());
+        } finally {
+            node.stop(0);
+        }
+    }
+
+    @Test
+    void theAsyncClientGetsTheSameAnswers() throws Exception {
+        OpenSearchClient client = OpenSearchIndex.client(SERVER.url());
+        assertEquals(SearchIndex.Written.WRITTEN,
+                     new OpenSearchIndex(client, "transport-async").write("ORD-A-1", 1, order("ORD-A-1")));
+        OpenSearchAsyncClient async = new OpenSearchAsyncClient(client._transport());
+        @SuppressWarnings("rawtypes")
+        var got = async.get(g -> g.index("transport-async").id("ORD-A-1"), Map.class).get(10, TimeUnit.SECONDS);
+        assertEquals("ORD-A-1", got.source().get("orderId"));
+        ExecutionException missing = assertThrows(ExecutionException.class, () -> async.get(
+                g -> g.index("transport-none").id("x"), Map.class).get(10, TimeUnit.SECONDS));
+        assertEquals(404, assertInstanceOf(OpenSearchException.class, missing.getCause()).status());
     }
 }
