@@ -114,13 +114,26 @@ public final class TcpProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
-                    open.add(client);
-                    Thread.ofVirtual().start(() -> connect(client));
+                    // A connection accepted while cut() ran (the listener's close waits for the blocked accept)
+                    // must not outlive the cut: it is kept only while its listener is still the open one.
+                    if (keep(client, server)) {
+                        Thread.ofVirtual().start(() -> connect(client));
+                    }
                 } catch (IOException closed) {
                     // cut: no new connections
                 }
             }
         });
+    }
+
+    /** Keeps a socket among the open ones if its listener has not been cut, else closes it; false if closed. */
+    private synchronized boolean keep(Socket socket, ServerSocket server) {
+        if (server != listener || server.isClosed()) {
+            closeQuietly(socket);
+            return false;
+        }
+        open.add(socket);
+        return true;
     }
 
     private void connect(Socket client) {
@@ -130,7 +143,14 @@ public final class TcpProxy implements AutoCloseable {
                 negotiated.add(secure.getApplicationProtocol());
             }
             Socket backend = new Socket(targetHost, targetPort);
-            open.add(backend);
+            synchronized (this) {
+                if (!open.contains(client)) {   // cut meanwhile
+                    closeQuietly(backend);
+                    closeQuietly(client);
+                    return;
+                }
+                open.add(backend);
+            }
             pipe(client, backend);
             pipe(backend, client);
         } catch (IOException e) {
