@@ -37,15 +37,20 @@ import java.util.concurrent.Semaphore;
  * requests (JSON bodies, {@code _bulk} as NDJSON, the endpoint's path, parameters and headers) and the same results
  * (the endpoint's response, {@link OpenSearchException} for an error body, {@link TransportException} for anything
  * else), without HttpClient 5 and HttpCore 5 in the images (1.3 MiB, issue 18). One node, HTTP/1.1, connections
- * kept alive and reused, at most {@value #MAX_IN_FLIGHT} requests at once (more wait their turn, as on Apache's
- * connection pool); no retries (an outage is the caller's to report).
+ * kept alive and reused, at most {@value #MAX_IN_FLIGHT} requests at once (more wait their turn); no retries (an
+ * outage is the caller's to report).
  */
 final class JdkHttpTransport implements OpenSearchTransport {
     /** Apache's transport gave up on a connect after 1 s and on a response after 30 s; the same here. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
-    /** Apache's pool held 10 connections to a node. */
-    static final int MAX_IN_FLIGHT = 10;
+    /**
+     * The JDK's client opens a connection per concurrent request, without a bound; this keeps one. Apache's pool held
+     * 10 and queued the rest inside its I/O reactor, where a freed connection takes the next request at once; here a
+     * waiting caller is parked and woken, which at 10 cost one PUT per event a quarter of its throughput at 16 callers
+     * (IndexerBenchmark, plain mode). 32 is more than the indexer's bulks and an instance's concurrent searches need.
+     */
+    static final int MAX_IN_FLIGHT = 32;
 
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT, true);
 

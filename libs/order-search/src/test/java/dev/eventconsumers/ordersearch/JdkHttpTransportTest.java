@@ -124,7 +124,7 @@ class JdkHttpTransportTest {
     }
 
     @Test
-    void atMostTenRequestsAreInFlightAndTheRestWaitTheirTurn() throws Exception {
+    void atMostABoundOfRequestsAreInFlightAndTheRestWaitTheirTurn() throws Exception {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         CountDownLatch full = new CountDownLatch(JdkHttpTransport.MAX_IN_FLIGHT);
@@ -134,7 +134,7 @@ class JdkHttpTransportTest {
             most.accumulateAndGet(now.incrementAndGet(), Math::max);
             full.countDown();
             try {
-                // Hold every request until ten are in, so an eleventh would be seen if it were sent.
+                // Hold every request until the bound is in, so one more would be seen if it were sent.
                 full.await(5, TimeUnit.SECONDS);
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -150,7 +150,7 @@ class JdkHttpTransportTest {
                     .client();
             List<Future<Boolean>> answers = new ArrayList<>();
             try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < 25; i++) {
+                for (int i = 0; i < JdkHttpTransport.MAX_IN_FLIGHT + 15; i++) {
                     answers.add(callers.submit(() -> client.indices().exists(e -> e.index("orders")).value()));
                 }
             }
