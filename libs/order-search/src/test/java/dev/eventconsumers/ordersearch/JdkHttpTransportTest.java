@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -107,9 +108,8 @@ class JdkHttpTransportTest {
         proxy.start();
         try {
             String url = "http://127.0.0.1:" + proxy.getAddress().getPort();
-            OpenSearchClient client = new OpenSearchConnection(url, java.util.Optional.of("indexer"),
-                                                               java.util.Optional.of("s3cret"),
-                                                               java.util.Optional.empty()).client();
+            OpenSearchClient client = new OpenSearchConnection(url, Optional.of("indexer"), Optional.of("s3cret"),
+                                                               Optional.empty()).client();
             TransportException failed = assertThrows(TransportException.class,
                                                      () -> client.get(g -> g.index("orders").id("ORD-1"), Map.class));
             assertTrue(failed.getMessage().contains("GET /orders/_doc/ORD-1"), failed.getMessage());
