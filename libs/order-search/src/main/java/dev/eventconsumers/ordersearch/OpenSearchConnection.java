@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -100,16 +98,9 @@ public record OpenSearchConnection(String url, Optional<String> username, Option
     }
 
     private OpenSearchClient client(Optional<SSLContext> tls) {
-        HttpClient.Builder http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(JdkHttpTransport.CONNECT_TIMEOUT)
-                // The client's default pool of platform threads made one PUT per event 10-30 % slower
-                // (IndexerBenchmark's plain mode); on virtual threads it is as fast as Apache's transport was.
-                .executor(Executors.newVirtualThreadPerTaskExecutor());
-        tls.ifPresent(http::sslContext);
         Optional<String> authorization = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + password.orElseThrow()).getBytes(StandardCharsets.UTF_8)));
-        return new OpenSearchClient(new JdkHttpTransport(http.build(), url, authorization, new JacksonJsonpMapper()));
+        return new OpenSearchClient(new JdkHttpTransport(url, tls, authorization, new JacksonJsonpMapper()));
     }
 
     /** The JVM's trusted CAs plus the ones in the PEM file. */

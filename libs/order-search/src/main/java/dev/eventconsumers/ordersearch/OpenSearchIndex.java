@@ -123,9 +123,7 @@ public final class OpenSearchIndex implements SearchIndex, OrderSearch {
                 }
                 return b;
             });
-        } catch (OpenSearchException e) {
-            throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (OpenSearchException | IOException e) {
             throw new SearchUnavailableException("bulk of " + documents.size() + " failed: " + e.getMessage(), e);
         }
         List<Object> results = new ArrayList<>(documents.size());
