@@ -114,8 +114,8 @@ public final class TcpProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
-                    // A connection accepted while cut() ran (the listener's close waits for the blocked accept)
-                    // must not outlive the cut: it is kept only while its listener is still the open one.
+                    // accept() may return a connection just as cut() runs, after cut() walked the open ones: it must
+                    // not outlive the cut, so it is kept only while its listener is still the open one.
                     if (keep(client, server)) {
                         Thread.ofVirtual().start(() -> connect(client));
                     }
