@@ -51,7 +51,10 @@ public final class OpenSearchServer {
         this.transportPort = FreePort.find();
     }
 
-    /** @return the distribution: {@code opensearch.home}, else where this module's build unpacked it */
+    /**
+     * @return the distribution: {@code opensearch.home}, else the one the build of the checkout this JVM runs in
+     *         unpacked, else the one the build of this jar recorded
+     */
     static Path distribution() {
         String configured = System.getProperty("opensearch.home");
         if (configured != null && !configured.isBlank()) {
@@ -60,10 +63,25 @@ public final class OpenSearchServer {
         try (var in = OpenSearchServer.class.getResourceAsStream("testkit.properties")) {
             java.util.Properties properties = new java.util.Properties();
             properties.load(in);
-            return Path.of(properties.getProperty("opensearch.home"));
+            return distribution(Path.of(""), Path.of(properties.getProperty("opensearch.home")));
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("testkit.properties is missing: build tools/testkit", e);
         }
+    }
+
+    /**
+     * The recorded path alone is not enough: a module built on its own takes this jar from the local Maven repository,
+     * where the last checkout to install it left it, recording that checkout's folder, which may since be gone.
+     *
+     * @param workingDirectory where the JVM runs: a module's folder or the root of a checkout
+     * @param recorded         where the build of this jar unpacked the distribution
+     * @return the same distribution unpacked by the checkout at or above {@code workingDirectory}, else
+     *         {@code recorded}
+     */
+    static Path distribution(Path workingDirectory, Path recorded) {
+        return RepositoryPath.lookUp(workingDirectory, "tools/testkit/target/opensearch/" + recorded.getFileName())
+                .filter(home -> Files.isExecutable(home.resolve("bin/opensearch")))
+                .orElse(recorded);
     }
 
     private static boolean runsAsRoot() {

@@ -2,6 +2,7 @@ package dev.eventconsumers.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Finds a path of the repository from wherever a test runs: its module's folder or the repository root. */
 final class RepositoryPath {
@@ -14,12 +15,23 @@ final class RepositoryPath {
      * @throws IllegalStateException when no folder above has it
      */
     static Path find(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        return lookUp(workingDirectory, relative)
+                .orElseThrow(() -> new IllegalStateException("no " + relative + " above " + workingDirectory));
+    }
+
+    /**
+     * @param start    the folder to start from
+     * @param relative a path relative to the repository root
+     * @return that path under the nearest folder, from {@code start} up, that has it
+     */
+    static Optional<Path> lookUp(Path start, String relative) {
+        for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(relative);
             if (Files.exists(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new IllegalStateException("no " + relative + " above " + Path.of("").toAbsolutePath());
+        return Optional.empty();
     }
 }
