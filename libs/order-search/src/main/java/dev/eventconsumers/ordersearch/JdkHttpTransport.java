@@ -178,11 +178,15 @@ final class JdkHttpTransport implements OpenSearchTransport {
         if (request instanceof NdJsonpSerializable lines) {
             writeLines(lines, out);
         } else {
-            JsonGenerator generator = mapper.jsonProvider().createGenerator(out);
-            mapper.serialize(request, generator);
-            generator.close();
+            writeJson(request, out);
         }
         return out.toByteArray();
+    }
+
+    private void writeJson(Object value, ByteArrayOutputStream out) {
+        JsonGenerator generator = mapper.jsonProvider().createGenerator(out);
+        mapper.serialize(value, generator);
+        generator.close();
     }
 
     private void writeLines(NdJsonpSerializable value, ByteArrayOutputStream out) {
@@ -192,9 +196,7 @@ final class JdkHttpTransport implements OpenSearchTransport {
             if (item instanceof NdJsonpSerializable nested && item != value) {
                 writeLines(nested, out);
             } else {
-                JsonGenerator generator = mapper.jsonProvider().createGenerator(out);
-                mapper.serialize(item, generator);
-                generator.close();
+                writeJson(item, out);
                 out.write('\n');
             }
         }
