@@ -21,9 +21,11 @@ import javax.net.ssl.SSLSocket;
 /**
  * A loopback TCP forwarder in front of a real server (an emulator), for outages that a test switches on and off:
  * {@link #cut()} closes the listener and every open connection, so clients see the backend go away as they would
- * in production (connection refused, reset); {@link #restore()} listens again on the same port. Nothing about the
- * protocol is faked: bytes pass through unchanged. {@link #terminatingTls} makes it a TLS front instead (as a load
- * balancer in front of a plaintext backend is), to show that a client reaches a backend over TLS.
+ * in production (connection refused, reset); {@link #restore()} listens again on the same port. {@link #holdReplies()}
+ * keeps what the backend answers from the clients, while their requests still reach it, until
+ * {@link #releaseReplies()}: a reply lost or late after the backend acted, as a client sees it when its deadline runs
+ * out. Nothing about the protocol is faked: bytes pass through unchanged. {@link #terminatingTls} makes it a TLS front
+ * instead (as a load balancer in front of a plaintext backend is), to show that a client reaches a backend over TLS.
  */
 public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
@@ -33,6 +35,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Optional<SSLContext> tls;
     private final List<String> negotiated = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private boolean holding;
 
     /**
      * @param target {@code host:port} to forward to
@@ -87,8 +90,20 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** From now on the backend's bytes wait in the proxy; the clients' bytes still reach the backend. */
+    public synchronized void holdReplies() {
+        holding = true;
+    }
+
+    /** What the backend answered meanwhile, and everything after it, reaches the clients again. */
+    public synchronized void releaseReplies() {
+        holding = false;
+        notifyAll();
+    }
+
     @Override
     public void close() {
+        releaseReplies();
         cut();
     }
 
@@ -151,8 +166,8 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 open.add(backend);
             }
-            pipe(client, backend);
-            pipe(backend, client);
+            pipe(client, backend, false);
+            pipe(backend, client, true);
         } catch (IOException e) {
             // a failed handshake, or the backend refused: the client sees its connection end
             closeQuietly(client);
@@ -160,11 +175,17 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean replies) {
         Thread.ofVirtual().start(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ended) {
+                byte[] buffer = new byte[16384];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (replies) {
+                        awaitRelease();
+                    }
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException | InterruptedException ended) {
                 // one side closed
             } finally {
                 closeQuietly(from);
@@ -173,6 +194,12 @@ public final class TcpProxy implements AutoCloseable {
                 open.remove(to);
             }
         });
+    }
+
+    private synchronized void awaitRelease() throws InterruptedException {
+        while (holding) {
+            wait();
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
