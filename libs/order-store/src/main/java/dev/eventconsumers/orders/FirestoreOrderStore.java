@@ -1,6 +1,7 @@
 package dev.eventconsumers.orders;
 
 import dev.eventconsumers.telemetry.Tracing;
+import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.ServiceOptions;
@@ -32,7 +33,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Orders in Firestore {@code orders/{orderId}} with the field names of DESIGN.md. Versions are update times in
@@ -51,6 +55,9 @@ public final class FirestoreOrderStore implements OrderStore {
      */
     static final java.util.concurrent.Executor TRANSACTION_BODIES =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    /** How long a create whose commit got no answer reads back whether it landed. */
+    static final Duration READ_BACK = Duration.ofSeconds(2);
+    private static final Logger LOGGER = Logger.getLogger(FirestoreOrderStore.class.getName());
     private final Supplier<Firestore> firestore;
 
     /**
@@ -153,8 +160,11 @@ public final class FirestoreOrderStore implements OrderStore {
             return new Created(new Versioned(order, micros(results.get(keyDocument.isPresent() ? 1 : 0).getUpdateTime())),
                                false);
         } catch (ApiException e) {
-            if (e.getStatusCode().getCode() != StatusCode.Code.ALREADY_EXISTS) {
-                throw translate(e, "create " + order.orderId());
+            StatusCode.Code code = e.getStatusCode().getCode();
+            if (code != StatusCode.Code.ALREADY_EXISTS) {
+                boolean unanswered = code == StatusCode.Code.DEADLINE_EXCEEDED || code == StatusCode.Code.UNAVAILABLE;
+                return (unanswered ? landed(orderDocument, order) : Optional.<Created>empty())
+                        .orElseThrow(() -> translate(e, "create " + order.orderId()));
             }
         }
         if (keyDocument.isPresent()) {
@@ -164,6 +174,29 @@ public final class FirestoreOrderStore implements OrderStore {
             }
         }
         throw new AlreadyExistsException(order.orderId());
+    }
+
+    /**
+     * Whether a commit that got no answer (its deadline ran out waiting for the reply, the connection broke) landed
+     * all the same, as it can: the order's id is new, so its document exists only if this batch made it, and the
+     * batch is atomic, so its idempotency record and outbox messages are there too. Answering 503 instead would have
+     * a client without an Idempotency-Key retry into a second order. One read, bounded by {@link #READ_BACK}; if it
+     * fails as well, the caller answers 503 as before.
+     */
+    private Optional<Created> landed(DocumentReference orderDocument, Order order) {
+        ApiFuture<DocumentSnapshot> read = orderDocument.get();
+        try {
+            DocumentSnapshot snapshot = read.get(READ_BACK.toMillis(), TimeUnit.MILLISECONDS);
+            if (snapshot.exists() && order.customerId().equals(snapshot.getString("customerId"))) {
+                LOGGER.info(() -> "the commit of order " + order.orderId() + " got no answer, but it landed");
+                return Optional.of(new Created(new Versioned(order, micros(snapshot.getUpdateTime())), false));
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            read.cancel(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
     }
 
     private Optional<Created> replay(DocumentReference keyDocument, IdempotencyKey key) {

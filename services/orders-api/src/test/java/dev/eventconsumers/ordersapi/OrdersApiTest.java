@@ -393,12 +393,45 @@ class OrdersApiTest {
             }
             assertEquals(201, retried.status(), retried.body());
             // While gRPC reconnects, a retry's commit can reach Firestore and still be answered 503 (its deadline ran
-            // out waiting for the reply: DEADLINE_EXCEEDED); the next retry then gets that order back, replayed. Only
-            // a first retry that succeeds shows the key unused, and either way there is exactly one order.
+            // out waiting for the reply, and so did the read-back that follows); the next retry then gets that order
+            // back, replayed. Only a first retry that succeeds shows the key unused, and either way there is exactly
+            // one order.
             if (retriesAnswered503 == 0) {
                 assertTrue(retried.header("Idempotent-Replayed").isEmpty());
             }
             assertEquals(1, direct.listByCustomer("cust-1", 10, java.util.Optional.empty()).orders().size());
+        }
+    }
+
+    @Test
+    void aCommitThatLandedButGotNoAnswerIs201NotA503() throws Exception {
+        // A server of its own, whose Firestore proxy keeps the replies back for a while.
+        try (ApiServer late = new ApiServer()) {
+            String mine = late.token("cust-1");
+            assertEquals(200, late.send("GET", "/orders?limit=5", mine, null).status());
+            late.firestoreProxy.holdReplies();
+            // The commit reaches Firestore and lands; its reply comes after the commit's deadline (firestore.timeout,
+            // 2 s here), so the client sees DEADLINE_EXCEEDED, but within the read-back that follows.
+            Thread release = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(2500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                late.firestoreProxy.releaseReplies();
+            });
+            // No Idempotency-Key: a 503 here would have the client retry into a second order.
+            ApiServer.Answer answer = late.send("POST", "/orders", mine, ORDER);
+            release.join();
+            assertEquals(201, answer.status(), answer.body());
+            String id = answer.json().path("order_id").asText();
+            assertEquals("/orders/" + id, answer.header("Location").orElseThrow());
+            FirestoreOrderStore direct = new FirestoreOrderStore(late.firestore);
+            assertEquals(List.of(id), direct.listByCustomer("cust-1", 10, java.util.Optional.empty()).orders()
+                    .stream().map(Order::orderId).toList());
+            // The version the answer carries is the stored one.
+            assertEquals(answer.header("ETag").orElseThrow(),
+                         late.send("GET", "/orders/" + id, mine, null).header("ETag").orElseThrow());
         }
     }
 
