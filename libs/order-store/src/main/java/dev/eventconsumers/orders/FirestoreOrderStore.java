@@ -194,6 +194,7 @@ public final class FirestoreOrderStore implements OrderStore {
         } catch (ExecutionException | TimeoutException e) {
             read.cancel(true);
         } catch (InterruptedException e) {
+            read.cancel(true);
             Thread.currentThread().interrupt();
         }
         return Optional.empty();
