@@ -3,7 +3,6 @@ package dev.eventconsumers.ordersapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.pubsub.v1.PubsubMessage;
-import dev.eventconsumers.testkit.FirestoreEmulator;
 import dev.eventconsumers.orders.FirestoreOrderStore;
 import dev.eventconsumers.orders.Order;
 import dev.eventconsumers.orders.OrderStatus;
@@ -379,7 +378,7 @@ class OrdersApiTest {
             assertEquals(503, down.send("GET", "/orders?limit=5", mine, null).status());
             down.firestoreProxy.restore();
 
-            FirestoreOrderStore direct = new FirestoreOrderStore(FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, down.firestoreEmulator.host()));
+            FirestoreOrderStore direct = new FirestoreOrderStore(down.firestore);
             assertTrue(direct.listByCustomer("cust-1", 10, java.util.Optional.empty()).orders().isEmpty());
             assertTrue(down.pubsub.pullAll(ApiServer.TOPIC, Duration.ofMillis(300)).isEmpty());
             // A client retries a 503 as Retry-After says, with the same key: the key was not used up.
@@ -437,7 +436,7 @@ class OrdersApiTest {
 
     @Test
     void pagesThrough250OrdersNewestFirstWithoutGapsOrRepeats() {
-        FirestoreOrderStore store = new FirestoreOrderStore(FirestoreOrderStore.emulatorClient(FirestoreEmulator.PROJECT, api.firestoreEmulator.host()));
+        FirestoreOrderStore store = new FirestoreOrderStore(api.firestore);
         Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
